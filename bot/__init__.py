@@ -1,0 +1,3 @@
+"""Chatbot answering questions about Korea's employment-placement programs for disabled people."""
+
+__version__ = "0.1.0"

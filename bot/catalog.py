@@ -1,0 +1,170 @@
+"""The knowledge folder as a whole: published articles, their sections, and the menu programs.
+
+Every problem found is collected and reported together, each naming its file,
+so `python -m bot check` and a reload show an operator everything to fix at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.config import Link
+from bot.errors import KnowledgeError, SourceError, ValidationErrors
+from bot.knowledge import ARTICLE_SUFFIXES, ID_PATTERN, Article, Section, load_article
+from bot.settings import build, read_yaml
+
+PROGRAM_SUFFIXES = (".yaml", ".yml")
+_URL = re.compile(r"https?://[^\s/$.?#][^\s]*")
+
+
+@dataclass(frozen=True)
+class ProgramEntry:
+    """One menu entry as written in a programs file."""
+
+    id: str
+    label: str
+    article: str
+    section: str
+    aliases: tuple[str, ...] = ()
+    links: tuple[Link, ...] = ()
+
+
+@dataclass(frozen=True)
+class ProgramsFile:
+    programs: tuple[ProgramEntry, ...] = ()
+
+
+@dataclass(frozen=True)
+class Program:
+    """A menu entry resolved to the section it opens."""
+
+    id: str
+    label: str
+    section_id: str
+    aliases: tuple[str, ...] = ()
+    links: tuple[Link, ...] = ()
+
+
+@dataclass(frozen=True)
+class Catalog:
+    articles: tuple[Article, ...]
+    programs: tuple[Program, ...]
+    version: str
+    sections: dict[str, Section] = field(default_factory=dict)
+    drafts: tuple[Article, ...] = ()
+
+    def section(self, section_id: str) -> Section | None:
+        return self.sections.get(section_id)
+
+    def program(self, program_id: str) -> Program | None:
+        return next((p for p in self.programs if p.id == program_id), None)
+
+    def article(self, article_id: str) -> Article | None:
+        return next((a for a in self.articles if a.id == article_id), None)
+
+    def programs_for(self, section_id: str) -> tuple[Program, ...]:
+        return tuple(p for p in self.programs if p.section_id == section_id)
+
+
+def load_catalog(directory: Path) -> Catalog:
+    """Load every article and programs file under `directory`; raise ValidationErrors."""
+    if not directory.is_dir():
+        raise ValidationErrors([KnowledgeError("knowledge folder not found", directory)])
+    errors: list[SourceError] = []
+    articles: list[Article] = []
+    entries: list[tuple[Path, ProgramEntry]] = []
+    digest = hashlib.sha256()
+    for path in _files(directory, errors):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        try:
+            if path.suffix in ARTICLE_SUFFIXES:
+                articles.append(load_article(path))
+            else:
+                data = read_yaml(path, KnowledgeError)
+                loaded = build(ProgramsFile, data, "", path, KnowledgeError)
+                entries.extend((path, entry) for entry in loaded.programs)
+        except SourceError as e:
+            errors.append(e)
+    _check_article_ids(articles, errors)
+    published = sorted((a for a in articles if a.published), key=lambda a: (a.menu_order, a.id))
+    sections = {s.id: s for a in published for s in a.all_sections()}
+    programs = _resolve(entries, published, errors)
+    if not published and not errors:
+        errors.append(KnowledgeError("no published article (post_status: publish)", directory))
+    if errors:
+        raise ValidationErrors(errors)
+    return Catalog(
+        articles=tuple(published),
+        programs=programs,
+        version=digest.hexdigest()[:12],
+        sections=sections,
+        drafts=tuple(a for a in articles if not a.published),
+    )
+
+
+def _files(directory: Path, errors: list[SourceError]) -> list[Path]:
+    """Article and programs files directly in the folder; links leading outside are refused."""
+    root = directory.resolve()
+    found: list[Path] = []
+    for path in sorted(directory.iterdir()):
+        if path.name.startswith(".") or path.suffix not in ARTICLE_SUFFIXES + PROGRAM_SUFFIXES:
+            continue
+        resolved = path.resolve()
+        if resolved.parent != root:
+            errors.append(KnowledgeError("refusing a link that leads outside the folder", path))
+        elif resolved.is_file():
+            found.append(path)
+    return found
+
+
+def _check_article_ids(articles: list[Article], errors: list[SourceError]) -> None:
+    seen: dict[str, Path] = {}
+    for article in articles:
+        if article.id in seen:
+            errors.append(KnowledgeError(f"article id {article.id!r} also used by {seen[article.id].name}", article.path))
+        seen[article.id] = article.path
+
+
+def _resolve(entries: list[tuple[Path, ProgramEntry]], articles: list[Article], errors: list[SourceError]) -> tuple[Program, ...]:
+    by_id = {a.id: a for a in articles}
+    programs: list[Program] = []
+    for path, entry in entries:
+        try:
+            programs.append(_resolve_one(entry, by_id, path, {p.id for p in programs}))
+        except KnowledgeError as e:
+            errors.append(e)
+    named = {p.section_id.rsplit("-", 1)[0] for p in programs}
+    for article in articles:  # a new article needs no programs entry to reach the menu
+        if article.id not in named:
+            programs.append(Program(id=article.id, label=article.title, section_id=article.overview.id))
+    return tuple(programs)
+
+
+def _resolve_one(entry: ProgramEntry, articles: dict[str, Article], path: Path, taken: set[str]) -> Program:
+    where = f"program {entry.id!r}"
+    if not ID_PATTERN.fullmatch(entry.id):
+        raise KnowledgeError(f"{where}: id must be lowercase ASCII letters, digits, '-' or '_' (max 40)", path)
+    if entry.id in taken:
+        raise KnowledgeError(f"{where}: duplicate id", path)
+    article = articles.get(entry.article)
+    if article is None:
+        raise KnowledgeError(f"{where}: no published article {entry.article!r}", path)
+    section = _find_section(article, entry.section)
+    if section is None:
+        known = ", ".join(["overview", *(s.number for s in article.sections)])
+        raise KnowledgeError(f"{where}: article {article.id!r} has no section {entry.section!r} (known: {known})", path)
+    for link in entry.links:
+        if not _URL.fullmatch(link.url):
+            raise KnowledgeError(f"{where}: link {link.text!r} needs an http(s) URL", path)
+    aliases = tuple(a.strip() for a in entry.aliases if a.strip())
+    return Program(entry.id, entry.label, section.id, aliases, entry.links)
+
+
+def _find_section(article: Article, ref: str) -> Section | None:
+    ref = ref.strip()
+    if ref.lower() in ("overview", "0", ""):
+        return article.overview
+    return next((s for s in article.sections if ref in (s.number, s.title)), None)

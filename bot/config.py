@@ -1,0 +1,130 @@
+"""config.yaml -> frozen dataclasses. Secrets (the bot token) never live here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.errors import ConfigError
+from bot.settings import build, read_yaml
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Contact:
+    """Where the bot sends people when it has no answer."""
+
+    name: str
+    phone: str
+    url: str
+    online_label: str = ""
+    online_url: str = ""
+
+
+@dataclass(frozen=True)
+class SearchSettings:
+    """Thresholds of the matcher; see bot/search.py for what each score means."""
+
+    answer_score: float = 0.6
+    answer_margin: float = 0.15
+    suggest_score: float = 0.3
+    max_suggestions: int = 3
+    max_query_chars: int = 400
+
+
+@dataclass(frozen=True)
+class Urgent:
+    """A reply for messages of despair; it takes precedence over everything else."""
+
+    patterns: tuple[str, ...]
+    text: str
+    links: tuple[Link, ...] = ()
+
+
+@dataclass(frozen=True)
+class Smalltalk:
+    greetings: tuple[str, ...] = ()
+    thanks: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Messages:
+    """Every fixed sentence a user reads, in Korean, so an editor can change it."""
+
+    welcome: str
+    help: str
+    greeting: str
+    thanks: str
+    fallback: str
+    suggest: str
+    source: str
+    menu_title: str
+    menu_button: str
+    non_text: str
+    unknown_action: str
+    contact: str
+
+
+@dataclass(frozen=True)
+class TelegramSettings:
+    """Telegram front-end settings; environment variables override these."""
+
+    base_url: str = ""
+    webhook_url: str = ""
+    listen: str = "127.0.0.1"
+    port: int = 8443
+    url_path: str = "telegram"
+    secret_token: str = ""
+    send_retries: int = 4
+    description: str = ""
+    short_description: str = ""
+
+
+@dataclass(frozen=True)
+class Config:
+    contact: Contact
+    urgent: Urgent
+    messages: Messages
+    knowledge_dir: Path = Path("knowledge")
+    search: SearchSettings = field(default_factory=SearchSettings)
+    smalltalk: Smalltalk = field(default_factory=Smalltalk)
+    telegram: TelegramSettings = field(default_factory=TelegramSettings)
+    path: Path = Path("config.yaml")
+
+
+def load_config(path: Path, knowledge_dir: Path | None = None) -> Config:
+    """Load and validate config.yaml; a relative knowledge_dir is relative to the file."""
+    data = read_yaml(path, ConfigError)
+    if isinstance(data, dict) and "path" in data:
+        raise ConfigError("unknown key 'path'", path)
+    config = build(Config, data, "", path, ConfigError)
+    directory = knowledge_dir if knowledge_dir is not None else path.parent / config.knowledge_dir
+    _check(config, path)
+    return Config(
+        contact=config.contact,
+        urgent=config.urgent,
+        messages=config.messages,
+        knowledge_dir=directory,
+        search=config.search,
+        smalltalk=config.smalltalk,
+        telegram=config.telegram,
+        path=path,
+    )
+
+
+def _check(config: Config, path: Path) -> None:
+    s = config.search
+    if not 0 < s.suggest_score <= s.answer_score <= 1:
+        raise ConfigError("search: need 0 < suggest_score <= answer_score <= 1", path)
+    if not 1 <= s.max_suggestions <= 5:
+        raise ConfigError("search.max_suggestions: must be between 1 and 5", path)
+    for link in (*config.urgent.links, Link(config.contact.name, config.contact.url)):
+        if not link.url.startswith(("https://", "http://")):
+            raise ConfigError(f"link {link.text!r}: URL must start with https://", path)
+    if not config.urgent.patterns:
+        raise ConfigError("urgent.patterns: give at least one pattern", path)
