@@ -1,0 +1,35 @@
+"""One validation path for start-up, `check` and a live reload: config + knowledge -> Assistant."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.answers import Assistant
+from bot.catalog import load_catalog
+from bot.config import load_config
+
+
+def load(config_path: Path, knowledge_dir: Path | None = None) -> Assistant:
+    """Load and validate everything; raises a BotError subclass naming each bad file."""
+    config = load_config(config_path, knowledge_dir)
+    catalog = load_catalog(config.knowledge_dir)
+    return Assistant(config, catalog)
+
+
+def summary(assistant: Assistant) -> list[str]:
+    """What was loaded, in lines an operator reads."""
+    catalog = assistant.catalog
+    lines = [f"knowledge version {catalog.version} from {assistant.config.knowledge_dir}"]
+    for article in catalog.articles:
+        lines.append(f"article {article.id}: {article.title} ({article.date}, {len(article.sections)} sections)")
+        for section in article.all_sections():
+            lines.append(f"  section {section.id}: {section.title}")
+    for article in catalog.drafts:
+        lines.append(f"not served (status {article.status!r}): {article.path.name}")
+    for program in catalog.programs:
+        lines.append(f"program {program.id}: {program.label} -> {program.section_id} ({len(program.aliases)} aliases)")
+    lines.append(
+        f"{len(catalog.articles)} articles, {len(catalog.sections)} sections, {len(catalog.programs)} programs, "
+        f"{len(assistant.index.terms)} search terms"
+    )
+    return lines
