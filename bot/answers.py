@@ -111,7 +111,8 @@ class Assistant:
         result = self.search(text)
         decision = self.decide(result)
         if decision and decision[0] == "answer":
-            return self.section_reply(decision[1][0].target.section, match=decision[1][0])
+            chosen = decision[1]
+            return self.sections_reply([c.target.section for c in chosen], match=chosen[0])
         if decision and decision[0] == "suggest":
             return self.suggest(decision[1])
         smalltalk = self._smalltalk(key)
@@ -136,9 +137,29 @@ class Assistant:
             and best.score - runner_up >= settings.answer_margin
         ):
             return "answer", [best]
+        pair = self._pair(ranked)
+        if pair:
+            return "answer", pair
         floor = max(settings.suggest_score, best.explained * 0.6)
         close = [c for c in ranked if c.explained >= floor and (c.specific > 0 or c.explained >= 0.5)]
         return ("suggest", close[: settings.max_suggestions]) if close else None
+
+    def _pair(self, ranked: list[Candidate]) -> list[Candidate] | None:
+        """Two sections a message names together (구직등록 ... 고용포털): answer both.
+
+        Each must be named by a whole key of its own on a different word, neither
+        may be an overview, and together they must explain the message.
+        """
+        settings = self.config.search
+        named = [c for c in ranked if c.named_by and not c.target.section.is_overview]
+        for i, first in enumerate(named):
+            for second in named[i + 1 :]:
+                if not (first.named_by - second.named_by and second.named_by - first.named_by):
+                    continue
+                together = sum(max(a, b) for a, b in zip(first.explains, second.explains, strict=True))
+                if together >= settings.answer_score:
+                    return sorted([first, second], key=lambda c: -c.score)
+        return None
 
     # -- replies -------------------------------------------------------------------
 

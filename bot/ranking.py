@@ -16,14 +16,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from bot import korean, lexicon
-from bot.search import Evidence, Index, Match, Target, Term
+from bot.search import WHOLE_KEYS, Evidence, Index, Match, Target, Term
 
 GENERIC_WEIGHT = 0.3
 CONTEXT_WEIGHT = 0.1
 SHORT_UNKNOWN_WEIGHT = 0.4
 PREDICATE_WEIGHT = 0.5
 FULL_EVIDENCE = 0.7  # a word matched this well (a key, a word of a key) counts as explained
-MAX_PHRASE_WORDS = 3
+MAX_PHRASE_WORDS = 4
 _LATIN_RUN = re.compile(r"[A-Za-z]+")
 
 
@@ -43,6 +43,8 @@ class Candidate:
     explained: float  # share of the message this section explains, 0..1
     specific: float  # best evidence from a word that names a program, 0..1
     evidence: tuple[tuple[Evidence, str], ...]  # (evidence, field it matched in)
+    explains: tuple[float, ...] = ()  # per word of the message: its weight times how well explained
+    named_by: frozenset[int] = frozenset()  # words that are a whole key of this section
 
     @property
     def section_id(self) -> str:
@@ -82,11 +84,23 @@ class Ranker:
         candidates = []
         for target, per_word in per_target.items():
             score = sum(words[wi].weight * q for wi, (q, *_) in per_word.items()) / total
-            explained = sum(words[wi].weight * min(1.0, q / FULL_EVIDENCE) for wi, (q, *_) in per_word.items())
-            specific = max((q for q, _, field_name, s in per_word.values() if s), default=0.0)
-            evidence = tuple((e, f) for _, e, f, _ in per_word.values())
-            target_ = self.index.targets[target]
-            candidates.append(Candidate(target_, score, explained / total, specific, evidence))
+            explains = tuple(
+                words[wi].weight * min(1.0, per_word[wi][0] / FULL_EVIDENCE) / total if wi in per_word else 0.0
+                for wi in range(len(words))
+            )
+            specific = max((q for q, _, _, s in per_word.values() if s), default=0.0)
+            named_by = frozenset(wi for wi, (_, _, f, s) in per_word.items() if s and f in WHOLE_KEYS)
+            candidates.append(
+                Candidate(
+                    self.index.targets[target],
+                    score,
+                    sum(explains),
+                    specific,
+                    tuple((e, f) for _, e, f, _ in per_word.values()),
+                    explains,
+                    named_by,
+                )
+            )
         candidates.sort(key=lambda c: (-c.score, -c.specific, c.target.section.id))
         return SearchResult(text, tuple(words), tuple(candidates[:limit]))
 
@@ -125,6 +139,8 @@ class Ranker:
 
         def convert(m: re.Match[str]) -> str:
             letters = m.group(0)
+            if letters.isupper() and len(letters) > 1:
+                letters = letters.lower()  # Caps Lock, not the shift key
             if letters.lower() in self.index.terms or not korean.looks_like_qwerty_hangul(letters):
                 return letters
             return korean.qwerty_to_hangul(letters)
@@ -139,20 +155,20 @@ class Ranker:
         return word
 
     def _join_phrases(self, words: list[str]) -> list[str]:
-        """Join neighbours that make one key: 구직 등록, 장애인은 취업, ㅈㅇㅇ ㅇㅌㅈ, 장애인고용 포탈."""
-        out: list[str] = []
-        i = 0
-        while i < len(words):
-            for n in range(min(MAX_PHRASE_WORDS, len(words) - i), 1, -1):
-                phrase = self._phrase(words[i : i + n])
+        """Join neighbours that make one key: 구직 등록, 장애인은 취업, ㅈㅇㅇ ㅇㅌㅈ, 장애인고용 포탈.
+
+        Longer phrases win: 장애인 취업 성공 패키지 is 장애인 + 취업성공패키지.
+        """
+        # best[i]: (sum of squared phrase lengths, words) for words[:i]
+        best: list[tuple[int, list[str]]] = [(0, [])]
+        for i in range(1, len(words) + 1):
+            options = [(best[i - 1][0] + 1, [*best[i - 1][1], words[i - 1]])]
+            for n in range(2, min(MAX_PHRASE_WORDS, i) + 1):
+                phrase = self._phrase(words[i - n : i])
                 if phrase:
-                    out.append(phrase)
-                    i += n
-                    break
-            else:
-                out.append(words[i])
-                i += 1
-        return out
+                    options.append((best[i - n][0] + n * n, [*best[i - n][1], phrase]))
+            best.append(max(options, key=lambda o: o[0]))
+        return best[-1][1]
 
     def _phrase(self, window: list[str]) -> str | None:
         """The key a run of words spells, particles of inner words dropped; None if none."""
@@ -160,9 +176,9 @@ class Ranker:
         joined = "".join(window)
         if korean.is_choseong_query(joined):
             return joined if joined in index.initials else None
-        heads = [lexicon.stems(w, verbal=False) for w in window[:-1]]
-        for combo in itertools.product(*heads):
-            candidate = "".join(combo) + window[-1]
+        forms = [lexicon.stems(w, verbal=False) for w in window[:-1]] + [lexicon.stems(window[-1])]
+        for combo in itertools.product(*forms):
+            candidate = "".join(combo)
             if any(t.strong for t in _terms(index.exact(candidate, verbal=False))):
                 return candidate
         if len(window) > 2 or all(any(t.strong for t in _terms(index.exact(w))) for w in window):
@@ -223,7 +239,7 @@ def _word(text: str, matches: list[Match]) -> Word:
         weight = GENERIC_WEIGHT
     elif korean.syllable_count(forms[-1]) < 2 and not (text.isascii() and len(text) >= 4):
         weight = SHORT_UNKNOWN_WEIGHT
-    elif lexicon.looks_like_predicate(text):
+    elif lexicon.looks_like_predicate(lexicon.stems(text, verbal=False)[-1]):
         weight = PREDICATE_WEIGHT
     else:
         weight = 1.0
