@@ -1,12 +1,12 @@
 """The command line: the one place where errors become exit codes.
 
-  python -m bot                 Telegram if TELEGRAM_BOT_TOKEN is set, else the terminal chat
-  python -m bot ask "질문"       one answer, as a user reads it
-  python -m bot ask --jsonl     JSON lines in, JSON lines out
-  python -m bot ask --explain "질문"
-  python -m bot chat            interactive terminal chat
-  python -m bot check           validate config and knowledge
-  python -m bot run [--webhook] the Telegram bot
+python -m bot                 Telegram if TELEGRAM_BOT_TOKEN is set, else the terminal chat
+python -m bot ask "질문"       one answer, as a user reads it
+python -m bot ask --jsonl     JSON lines in, JSON lines out
+python -m bot ask --explain "질문"
+python -m bot chat            interactive terminal chat
+python -m bot check           validate config and knowledge
+python -m bot run [--webhook] the Telegram bot
 """
 
 from __future__ import annotations
@@ -36,7 +36,9 @@ class Env:
 
 def parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", type=Path, default=Path("config.yaml"), help="config file (default ./config.yaml)")
+    common.add_argument(
+        "--config", type=Path, default=Path("config.yaml"), help="config file (default ./config.yaml)"
+    )
     common.add_argument("--knowledge", type=Path, default=None, help="knowledge folder (default from config)")
     top = argparse.ArgumentParser(prog="python -m bot", description=__doc__.splitlines()[0], parents=[common])
     commands = top.add_subparsers(dest="command")
@@ -55,10 +57,13 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None, env: Env | None = None) -> int:
     env = env or Env()
     args = parser().parse_args(argv)
+    default_level = "WARNING" if args.command in ("ask", "chat", "check") else "INFO"
+    level = env.environ.get("LOG_LEVEL", default_level).upper()
+    if not isinstance(logging.getLevelNamesMapping().get(level), int):
+        print(f"LOG_LEVEL={level!r} is not a logging level; using {default_level}", file=env.stderr)
+        level = default_level
     logging.basicConfig(
-        stream=env.stderr,
-        level=os.environ.get("LOG_LEVEL", "WARNING" if args.command in ("ask", "chat", "check") else "INFO"),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=env.stderr, level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     try:
         return _dispatch(args, env)
@@ -89,7 +94,9 @@ def _dispatch(args: argparse.Namespace, env: Env) -> int:
     if command == "run":
         from bot import telegram_app
 
-        return telegram_app.run(args.config, args.knowledge, webhook=getattr(args, "webhook", False), environ=env.environ)
+        return telegram_app.run(
+            args.config, args.knowledge, webhook=getattr(args, "webhook", False), environ=env.environ
+        )
     assistant = loader.load(args.config, args.knowledge)
     if command == "check":
         print("\n".join(loader.summary(assistant)), file=env.stdout)

@@ -39,7 +39,9 @@ class Button:
     data: str | None = None
 
     def as_dict(self) -> dict[str, str]:
-        return {"text": self.text, "url": self.url} if self.url else {"text": self.text, "data": self.data or ""}
+        return (
+            {"text": self.text, "url": self.url} if self.url else {"text": self.text, "data": self.data or ""}
+        )
 
 
 @dataclass(frozen=True)
@@ -167,11 +169,15 @@ class Assistant:
         """A section verbatim, where it comes from, its links and a way back to the menu."""
         return self.sections_reply([section], match, program_id)
 
-    def sections_reply(self, sections: list[Section], match: Candidate | None = None, program_id: str = "") -> Reply:
+    def sections_reply(
+        self, sections: list[Section], match: Candidate | None = None, program_id: str = ""
+    ) -> Reply:
         """Sections verbatim (one, or two a message asks about together) with their links."""
         programs = [p for s in sections for p in self.catalog.programs_for(s.id)]
         programs.sort(key=lambda p: p.id != program_id)
-        links = _unique_links([link for p in programs for link in p.links] + [k for s in sections for k in s.links])
+        links = _unique_links(
+            [link for p in programs for link in p.links] + [k for s in sections for k in s.links]
+        )
         rows: list[tuple[Button, ...]] = [(Button(link.text, url=link.url),) for link in links]
         articles = _unique([self._article(s) for s in sections])
         if sections[0].is_overview:
@@ -193,7 +199,11 @@ class Assistant:
         best = candidates[0]
         return Reply(
             Outcome.SUGGEST,
-            blocks=(Block(self.config.messages.suggest, ("\n".join(f"- {t}" for t in titles), self._contact_line())),),
+            blocks=(
+                Block(
+                    self.config.messages.suggest, ("\n".join(f"- {t}" for t in titles), self._contact_line())
+                ),
+            ),
             buttons=(*rows, (self._menu_button,)),
             match=MatchInfo(best.section_id, best.target.section.title, best.score),
         )
@@ -239,7 +249,9 @@ class Assistant:
         return self.menu(lead=self.config.messages.welcome)
 
     def help(self) -> Reply:
-        return Reply(Outcome.MENU, blocks=(Block("", (self.config.messages.help,)),), buttons=((self._menu_button,),))
+        return Reply(
+            Outcome.MENU, blocks=(Block("", (self.config.messages.help,)),), buttons=((self._menu_button,),)
+        )
 
     def non_text(self) -> Reply:
         return self.menu(lead=self.config.messages.non_text, outcome=Outcome.NOTICE)
@@ -260,7 +272,10 @@ class Assistant:
     def inline(self, text: str, limit: int = 5) -> list[Reply]:
         """Sections worth offering in inline mode, as replies with URL buttons only."""
         if not text.strip():
-            return [self.section_reply(self.catalog.sections[p.section_id]).without_actions() for p in self.catalog.programs[:limit]]
+            return [
+                self.section_reply(self.catalog.sections[p.section_id]).without_actions()
+                for p in self.catalog.programs[:limit]
+            ]
         result = self.search(text)
         floor = self.config.search.suggest_score
         return [
@@ -272,7 +287,10 @@ class Assistant:
     # -- helpers -----------------------------------------------------------------
 
     def _smalltalk(self, key: str) -> Reply | None:
-        for patterns, message in ((self._greetings, self.config.messages.greeting), (self._thanks, self.config.messages.thanks)):
+        for patterns, message in (
+            (self._greetings, self.config.messages.greeting),
+            (self._thanks, self.config.messages.thanks),
+        ):
             if any(p and key.startswith(p) and len(key) - len(p) <= 4 for p in patterns):
                 return self.menu(lead=message, outcome=Outcome.SMALLTALK)
         return None

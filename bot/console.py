@@ -45,7 +45,7 @@ def answer_jsonl(assistant: Assistant, stdin: TextIO, stdout: TextIO, stderr: Te
                 raise TypeError("q must be a string")
         except (ValueError, KeyError, TypeError) as e:
             failures += 1
-            print(f"line {number}: expected {{\"q\": \"...\"}}: {e}", file=stderr)
+            print(f'line {number}: expected {{"q": "..."}}: {e}', file=stderr)
             stdout.write(json.dumps({"q": None, "error": str(e)}) + "\n")
             continue
         stdout.write(as_json(question, assistant.respond(question)) + "\n")
@@ -56,13 +56,18 @@ def answer_jsonl(assistant: Assistant, stdin: TextIO, stdout: TextIO, stderr: Te
 def explain(assistant: Assistant, question: str) -> str:
     """The top candidates, their scores and the key each matched on, for editors."""
     result = assistant.search(question)
-    lines = [f"question: {question}", "words: " + ", ".join(f"{w.text}(weight {w.weight:.1f})" for w in result.words)]
+    lines = [
+        f"question: {question}",
+        "words: " + ", ".join(f"{w.text}(weight {w.weight:.1f})" for w in result.words),
+    ]
     decision = assistant.decide(result)
     lines.append(f"decision: {decision[0] if decision else 'none'}")
     for c in result.candidates:
         lines.append(f"{c.score:.3f} (specific {c.specific:.2f})  {c.section_id}  {c.target.section.title}")
         for evidence, field in c.evidence:
-            lines.append(f"    {evidence.word!r} -> {evidence.term!r} [{field}, {evidence.how}, {evidence.quality:.2f}]")
+            lines.append(
+                f"    {evidence.word!r} -> {evidence.term!r} [{field}, {evidence.how}, {evidence.quality:.2f}]"
+            )
     return "\n".join(lines)
 
 

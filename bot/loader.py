@@ -21,13 +21,17 @@ def summary(assistant: Assistant) -> list[str]:
     catalog = assistant.catalog
     lines = [f"knowledge version {catalog.version} from {assistant.config.knowledge_dir}"]
     for article in catalog.articles:
-        lines.append(f"article {article.id}: {article.title} ({article.date}, {len(article.sections)} sections)")
+        lines.append(
+            f"article {article.id}: {article.title} ({article.date}, {len(article.sections)} sections)"
+        )
         for section in article.all_sections():
             lines.append(f"  section {section.id}: {section.title}")
     for article in catalog.drafts:
         lines.append(f"not served (status {article.status!r}): {article.path.name}")
     for program in catalog.programs:
-        lines.append(f"program {program.id}: {program.label} -> {program.section_id} ({len(program.aliases)} aliases)")
+        lines.append(
+            f"program {program.id}: {program.label} -> {program.section_id} ({len(program.aliases)} aliases)"
+        )
     lines.append(
         f"{len(catalog.articles)} articles, {len(catalog.sections)} sections, {len(catalog.programs)} programs, "
         f"{len(assistant.index.terms)} search terms"

@@ -85,7 +85,9 @@ class Ranker:
         for target, per_word in per_target.items():
             score = sum(words[wi].weight * q for wi, (q, *_) in per_word.items()) / total
             explains = tuple(
-                words[wi].weight * min(1.0, per_word[wi][0] / FULL_EVIDENCE) / total if wi in per_word else 0.0
+                words[wi].weight * min(1.0, per_word[wi][0] / FULL_EVIDENCE) / total
+                if wi in per_word
+                else 0.0
                 for wi in range(len(words))
             )
             specific = max((q for q, _, _, s in per_word.values() if s), default=0.0)
@@ -160,30 +162,31 @@ class Ranker:
         Longer phrases win: 장애인 취업 성공 패키지 is 장애인 + 취업성공패키지.
         """
         # best[i]: (sum of squared phrase lengths, words) for words[:i]
-        best: list[tuple[int, list[str]]] = [(0, [])]
+        best: list[tuple[float, list[str]]] = [(0.0, [])]
         for i in range(1, len(words) + 1):
             options = [(best[i - 1][0] + 1, [*best[i - 1][1], words[i - 1]])]
             for n in range(2, min(MAX_PHRASE_WORDS, i) + 1):
-                phrase = self._phrase(words[i - n : i])
+                phrase, exact = self._phrase(words[i - n : i])
                 if phrase:
-                    options.append((best[i - n][0] + n * n, [*best[i - n][1], phrase]))
+                    gain = n * n - (0 if exact else 0.5)  # a key spelt right beats a guessed one
+                    options.append((best[i - n][0] + gain, [*best[i - n][1], phrase]))
             best.append(max(options, key=lambda o: o[0]))
         return best[-1][1]
 
-    def _phrase(self, window: list[str]) -> str | None:
-        """The key a run of words spells, particles of inner words dropped; None if none."""
+    def _phrase(self, window: list[str]) -> tuple[str | None, bool]:
+        """The key a run of words spells (inner particles dropped), and whether exactly."""
         index = self.index
         joined = "".join(window)
         if korean.is_choseong_query(joined):
-            return joined if joined in index.initials else None
+            return (joined if joined in index.initials else None), True
         forms = [lexicon.stems(w, verbal=False) for w in window[:-1]] + [lexicon.stems(window[-1])]
         for combo in itertools.product(*forms):
             candidate = "".join(combo)
             if any(t.strong for t in _terms(index.exact(candidate, verbal=False))):
-                return candidate
+                return candidate, True
         if len(window) > 2 or all(any(t.strong for t in _terms(index.exact(w))) for w in window):
-            return None  # each word is already known: do not guess a phrase
-        return joined if index.typos(joined, joined, whole_keys_only=True) else None
+            return None, False  # each word is already known: do not guess a phrase
+        return (joined if index.typos(joined, joined, whole_keys_only=True) else None), False
 
     def _split_compound(self, word: str) -> list[str]:
         """Cover a long word with known terms (장애인고용포털맞춤정보등록방법)."""

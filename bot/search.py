@@ -94,6 +94,7 @@ class Index:
             scale = OVERVIEW_BODY if target.section.is_overview else 1.0
             for field_name, key in self._keys(target):
                 self._add_key(i, field_name, key, scale)
+        self._split_compounds()
         self._mark_generic()
         self.initials: dict[str, list[Term]] = defaultdict(list)
         self.by_syllable: dict[str, list[Term]] = defaultdict(list)
@@ -146,6 +147,18 @@ class Index:
                 if len(form) >= 2 and form != whole:
                     self._term(form).add(target, f"{field_name}-word")
 
+    def _split_compounds(self) -> None:
+        """Give the parts of compound keys their own entry: 고용포털 -> 포털, 구직신청서 -> 신청서."""
+        for term in [t for t in self.terms.values() if t.strong]:
+            text = term.text
+            for i in range(2, len(text) - 1):
+                head, tail = text[:i], text[i:]
+                for known, part in ((head, tail), (tail, head)):
+                    if known in self.terms and korean.syllable_count(part) >= 2:
+                        for target, (_, field_name) in term.postings.items():
+                            if field_name != "body":
+                                self._term(part).add(target, f"{field_name.split('-')[0]}-word")
+
     def _term(self, text: str) -> Term:
         term = self.terms.get(text)
         if term is None:
@@ -176,7 +189,9 @@ class Index:
     def by_initials(self, word: str) -> list[Match]:
         if len(word) < MIN_INITIALS:
             return []
-        return [(t, Evidence(word, t.text, "initials", INITIALS_QUALITY)) for t in self.initials.get(word, [])]
+        return [
+            (t, Evidence(word, t.text, "initials", INITIALS_QUALITY)) for t in self.initials.get(word, [])
+        ]
 
     def typos(self, word: str, form: str, whole_keys_only: bool = False) -> list[Match]:
         """Keys the form is a typing slip of: same length, small typo_cost; or close jamo."""
