@@ -6,6 +6,7 @@ import json
 from typing import TextIO
 
 from bot.answers import Assistant, Button, Reply
+from bot.ranking import Word
 
 
 def render(reply: Reply) -> str:
@@ -58,17 +59,21 @@ def explain(assistant: Assistant, question: str) -> str:
     result = assistant.search(question)
     lines = [
         f"question: {question}",
-        "words: " + ", ".join(f"{w.text}(weight {w.weight:.1f})" for w in result.words),
+        "words: " + ", ".join(_word(w) for w in result.words),
     ]
     decision = assistant.decide(result)
     lines.append(f"decision: {decision[0] if decision else 'none'}")
     for c in result.candidates:
         lines.append(f"{c.score:.3f} (specific {c.specific:.2f})  {c.section_id}  {c.target.section.title}")
         for evidence, field in c.evidence:
-            lines.append(
-                f"    {evidence.word!r} -> {evidence.term!r} [{field}, {evidence.how}, {evidence.quality:.2f}]"
-            )
+            how = f"{field}, {evidence.how}, {evidence.quality:.2f}"
+            lines.append(f"    {evidence.word!r} -> {evidence.term!r} [{how}]")
     return "\n".join(lines)
+
+
+def _word(word: Word) -> str:
+    typed = f" typed {word.typed!r} (keyboard layout / letters typed apart)" if word.typed else ""
+    return f"{word.text}(weight {word.weight:.1f}{typed})"
 
 
 def chat(assistant: Assistant, stdin: TextIO, stdout: TextIO, *, intro: str = "") -> int:

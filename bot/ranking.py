@@ -34,6 +34,7 @@ class Word:
     text: str
     weight: float
     matches: tuple[Match, ...]
+    typed: str = ""  # what was typed, when it was read another way (dlsxjswp -> 인턴제)
 
 
 @dataclass(frozen=True)
@@ -110,8 +111,14 @@ class Ranker:
 
     def analyse(self, text: str, max_chars: int = 400) -> list[Word]:
         """Normalised words of a message with their matches and weights."""
-        text = self._keyboard(unicodedata.normalize("NFC", text))
-        words = [self._recompose(w) for w in lexicon.split_words(korean.normalize(text)[:max_chars])]
+        typed: dict[str, str] = {}
+        text = self._keyboard(unicodedata.normalize("NFC", text), typed)
+        words = []
+        for word in lexicon.split_words(korean.normalize(text)[:max_chars]):
+            repaired = self._recompose(word)
+            if repaired != word:
+                typed[repaired] = word
+            words.append(repaired)
         words = self._join_phrases([w for w in words if not lexicon.is_stopword(w)])
         analysed: list[Word] = []
         for word in words:
@@ -120,7 +127,7 @@ class Ranker:
             if len(pieces) > 1 and any(p in self.index.terms for p in pieces):
                 analysed.extend(_word(p, self.match(p)) for p in pieces if not lexicon.is_stopword(p))
             else:
-                analysed.append(_word(word, matches))
+                analysed.append(_word(word, matches, typed.get(word, "")))
         return analysed
 
     def match(self, word: str) -> list[Match]:
@@ -136,7 +143,7 @@ class Ranker:
             return found + index.contained(word, form)  # a known common word is no typing slip
         return found + index.typos(word, form) + index.contained(word, form)
 
-    def _keyboard(self, text: str) -> str:
+    def _keyboard(self, text: str, typed: dict[str, str]) -> str:
         """Undo a keyboard left in English mode (dlsxjswp -> 인턴제), word by word."""
 
         def convert(m: re.Match[str]) -> str:
@@ -145,7 +152,9 @@ class Ranker:
                 letters = letters.lower()  # Caps Lock, not the shift key
             if letters.lower() in self.index.terms or not korean.looks_like_qwerty_hangul(letters):
                 return letters
-            return korean.qwerty_to_hangul(letters)
+            hangul = korean.qwerty_to_hangul(letters)
+            typed[hangul] = m.group(0)
+            return hangul
 
         return _LATIN_RUN.sub(convert, text)
 
@@ -229,7 +238,7 @@ def _listed(word: str) -> bool:
     return word in lexicon.LIGHT_NOUNS or word in lexicon.CONTEXT_WORDS
 
 
-def _word(text: str, matches: list[Match]) -> Word:
+def _word(text: str, matches: list[Match], typed: str = "") -> Word:
     """Weigh a word by what it says: who is asking, a common noun, a program, or the unknown."""
     forms = lexicon.stems(text, shortest=1)
     if any(f in lexicon.CONTEXT_WORDS for f in forms):
@@ -246,4 +255,4 @@ def _word(text: str, matches: list[Match]) -> Word:
         weight = PREDICATE_WEIGHT
     else:
         weight = 1.0
-    return Word(text, weight, tuple(matches))
+    return Word(text, weight, tuple(matches), typed)
