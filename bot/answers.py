@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from bot import korean, lexicon
-from bot.catalog import Catalog
+from bot.catalog import Catalog, Program
 from bot.config import Config, Link
 from bot.knowledge import Article, Section
 from bot.ranking import Candidate, Ranker, SearchResult
@@ -210,7 +210,7 @@ class Assistant:
 
     def fallback(self, best: Candidate | None = None) -> Reply:
         contact = self.config.contact
-        rows = [(Button(contact.name, url=contact.url),)]
+        rows: list[tuple[Button, ...]] = [(Button(contact.name, url=contact.url),)]
         if contact.online_url and contact.online_label:
             rows.append((Button(contact.online_label, url=contact.online_url),))
         rows.append((self._menu_button,))
@@ -241,7 +241,7 @@ class Assistant:
             nav.append(Button("다음", data=f"menu:{page + 1}"))
         if nav:
             rows.append(tuple(nav))
-        blocks = (Block("", (lead,)),) if lead else ()
+        blocks: tuple[Block, ...] = (Block("", (lead,)),) if lead else ()
         blocks += (Block("", (self.config.messages.menu_title,)),)
         return Reply(outcome, blocks=blocks, buttons=tuple(rows))
 
@@ -300,7 +300,7 @@ class Assistant:
         assert article is not None, section.id
         return article
 
-    def _article_programs(self, article: Article) -> list:  # type: ignore[type-arg]
+    def _article_programs(self, article: Article) -> list[Program]:
         ids = {s.id for s in article.sections}
         return [p for p in self.catalog.programs if p.section_id in ids]
 
@@ -325,8 +325,10 @@ def _unique(articles: list[Article]) -> list[Article]:
 
 
 def _unique_links(links: list[Link]) -> list[Link]:
-    seen: set[str] = set()
-    return [link for link in links if not (link.url in seen or seen.add(link.url))]  # type: ignore[func-returns-value]
+    first: dict[str, Link] = {}
+    for link in links:
+        first.setdefault(link.url, link)
+    return list(first.values())
 
 
 def _unique_rows(rows: list[tuple[Button, ...]]) -> list[tuple[Button, ...]]:

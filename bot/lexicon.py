@@ -109,8 +109,7 @@ def stems(word: str, verbal: bool = True, shortest: int = 2) -> list[str]:
         found = _VERBAL_ENDING.search(word, 1)
         if found and found.start() >= 1:
             forms.append(word[: found.start()])
-    seen: set[str] = set()
-    return [f for f in forms if not (f in seen or seen.add(f))]  # type: ignore[func-returns-value]
+    return list(dict.fromkeys(forms))
 
 
 def is_stopword(word: str) -> bool:

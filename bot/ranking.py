@@ -78,10 +78,10 @@ class Ranker:
             for term, evidence in word.matches:
                 for target, (field_weight, field_name) in term.postings.items():
                     quality = evidence.quality * field_weight
-                    specific = term.names_program(field_name)
+                    names = term.names_program(field_name)
                     seen = per_target[target].get(wi)
-                    if seen is None or (quality, specific) > (seen[0], seen[3]):
-                        per_target[target][wi] = (quality, evidence, field_name, specific)
+                    if seen is None or (quality, names) > (seen[0], seen[3]):
+                        per_target[target][wi] = (quality, evidence, field_name, names)
         candidates = []
         for target, per_word in per_target.items():
             score = sum(words[wi].weight * q for wi, (q, *_) in per_word.items()) / total
