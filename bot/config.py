@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bot.errors import ConfigError
@@ -86,6 +86,26 @@ class TelegramSettings:
 
 
 @dataclass(frozen=True)
+class QuestionLogSettings:
+    """What the Telegram front end records of each question: never who asked."""
+
+    enabled: bool = True
+    path: Path = Path("data/questions.sqlite3")
+    retention_days: int = 90
+
+
+@dataclass(frozen=True)
+class FeedbackSettings:
+    """The "was this helpful?" pair of buttons under each answer."""
+
+    enabled: bool = True
+    question: str = "도움이 됐나요?"
+    yes_label: str = "예"
+    no_label: str = "아니요"
+    thanks: str = "감사합니다"
+
+
+@dataclass(frozen=True)
 class Config:
     contact: Contact
     urgent: Urgent
@@ -94,6 +114,9 @@ class Config:
     search: SearchSettings = field(default_factory=SearchSettings)
     smalltalk: Smalltalk = field(default_factory=Smalltalk)
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
+    question_log: QuestionLogSettings = field(default_factory=QuestionLogSettings)
+    feedback: FeedbackSettings = field(default_factory=FeedbackSettings)
+    admins: tuple[int, ...] = ()
     path: Path = Path("config.yaml")
 
 
@@ -105,14 +128,11 @@ def load_config(path: Path, knowledge_dir: Path | None = None) -> Config:
     config = build(Config, data, "", path, ConfigError)
     directory = knowledge_dir if knowledge_dir is not None else path.parent / config.knowledge_dir
     _check(config, path)
-    return Config(
-        contact=config.contact,
-        urgent=config.urgent,
-        messages=config.messages,
+    log = config.question_log
+    return replace(
+        config,
         knowledge_dir=directory,
-        search=config.search,
-        smalltalk=config.smalltalk,
-        telegram=config.telegram,
+        question_log=replace(log, path=path.parent / log.path),
         path=path,
     )
 
@@ -126,5 +146,7 @@ def _check(config: Config, path: Path) -> None:
     for link in (*config.urgent.links, Link(config.contact.name, config.contact.url)):
         if not link.url.startswith(("https://", "http://")):
             raise ConfigError(f"link {link.text!r}: URL must start with https://", path)
+    if config.question_log.retention_days < 1:
+        raise ConfigError("question_log.retention_days: must be at least 1", path)
     if not config.urgent.patterns:
         raise ConfigError("urgent.patterns: give at least one pattern", path)
