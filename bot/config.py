@@ -68,6 +68,11 @@ class Messages:
     non_text: str
     unknown_action: str
     contact: str
+    privacy: str = (
+        "이 봇은 질문 내용(전화번호·주민등록번호·이메일·긴 숫자는 가림), 답한 결과, 누른 버튼과 "
+        "'도움이 됐나요' 응답을 기록합니다. 텔레그램 아이디, 이름, 대화방 번호는 기록하지 않습니다. "
+        "답하지 못한 질문을 찾아 안내를 고치기 위해서이며, {days}일이 지나면 자동으로 지웁니다."
+    )
 
 
 @dataclass(frozen=True)
