@@ -34,13 +34,24 @@ class Env:
     environ: dict[str, str] = field(default_factory=lambda: dict(os.environ))
 
 
-def parser() -> argparse.ArgumentParser:
+def _common(defaults: bool) -> argparse.ArgumentParser:
+    """--config and --knowledge; only the top level has defaults, or a subcommand's would
+    overwrite a value given before it (`python -m bot --config x.yaml check`)."""
+    config = Path("config.yaml") if defaults else argparse.SUPPRESS
+    knowledge = None if defaults else argparse.SUPPRESS
     common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", type=Path, default=config, help="config file (default ./config.yaml)")
     common.add_argument(
-        "--config", type=Path, default=Path("config.yaml"), help="config file (default ./config.yaml)"
+        "--knowledge", type=Path, default=knowledge, help="knowledge folder (default from config)"
     )
-    common.add_argument("--knowledge", type=Path, default=None, help="knowledge folder (default from config)")
-    top = argparse.ArgumentParser(prog="python -m bot", description=__doc__.splitlines()[0], parents=[common])
+    return common
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="python -m bot", description=__doc__.splitlines()[0], parents=[_common(defaults=True)]
+    )
+    common = _common(defaults=False)
     commands = top.add_subparsers(dest="command")
     ask = commands.add_parser("ask", parents=[common], help="answer questions without Telegram")
     ask.add_argument("question", nargs="*", help="the question")

@@ -78,8 +78,8 @@ def load_catalog(directory: Path) -> Catalog:
     entries: list[tuple[Path, ProgramEntry]] = []
     digest = hashlib.sha256()
     for path in _files(directory, errors):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
         try:
+            digest.update(path.name.encode() + b"\0" + _read_bytes(path))
             if path.suffix in ARTICLE_SUFFIXES:
                 articles.append(load_article(path))
             else:
@@ -105,6 +105,13 @@ def load_catalog(directory: Path) -> Catalog:
     )
 
 
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as e:
+        raise KnowledgeError(f"cannot read file: {e}", path) from e
+
+
 def _files(directory: Path, errors: list[SourceError]) -> list[Path]:
     """Article and programs files directly in the folder; links leading outside are refused."""
     root = directory.resolve()
@@ -124,11 +131,17 @@ def _check_article_ids(articles: list[Article], errors: list[SourceError]) -> No
     seen: dict[str, Path] = {}
     for article in articles:
         if article.id in seen:
-            errors.append(KnowledgeError(f"article id {article.id!r} also used by {seen[article.id].name}", article.path))
+            errors.append(
+                KnowledgeError(
+                    f"article id {article.id!r} also used by {seen[article.id].name}", article.path
+                )
+            )
         seen[article.id] = article.path
 
 
-def _resolve(entries: list[tuple[Path, ProgramEntry]], articles: list[Article], errors: list[SourceError]) -> tuple[Program, ...]:
+def _resolve(
+    entries: list[tuple[Path, ProgramEntry]], articles: list[Article], errors: list[SourceError]
+) -> tuple[Program, ...]:
     by_id = {a.id: a for a in articles}
     programs: list[Program] = []
     for path, entry in entries:
@@ -139,14 +152,18 @@ def _resolve(entries: list[tuple[Path, ProgramEntry]], articles: list[Article], 
     named = {p.section_id.rsplit("-", 1)[0] for p in programs}
     for article in articles:  # a new article needs no programs entry to reach the menu
         if article.id not in named:
-            programs.append(Program(id=article.id, label=article.title, section_id=article.overview.id))
+            taken = {p.id for p in programs}  # an article named like a program must not shadow it
+            pid = article.id if article.id not in taken else article.overview.id
+            programs.append(Program(id=pid, label=article.title, section_id=article.overview.id))
     return tuple(programs)
 
 
 def _resolve_one(entry: ProgramEntry, articles: dict[str, Article], path: Path, taken: set[str]) -> Program:
     where = f"program {entry.id!r}"
     if not ID_PATTERN.fullmatch(entry.id):
-        raise KnowledgeError(f"{where}: id must be lowercase ASCII letters, digits, '-' or '_' (max 40)", path)
+        raise KnowledgeError(
+            f"{where}: id must be lowercase ASCII letters, digits, '-' or '_' (max 40)", path
+        )
     if entry.id in taken:
         raise KnowledgeError(f"{where}: duplicate id", path)
     article = articles.get(entry.article)
@@ -155,7 +172,9 @@ def _resolve_one(entry: ProgramEntry, articles: dict[str, Article], path: Path, 
     section = _find_section(article, entry.section)
     if section is None:
         known = ", ".join(["overview", *(s.number for s in article.sections)])
-        raise KnowledgeError(f"{where}: article {article.id!r} has no section {entry.section!r} (known: {known})", path)
+        raise KnowledgeError(
+            f"{where}: article {article.id!r} has no section {entry.section!r} (known: {known})", path
+        )
     for link in entry.links:
         if not _URL.fullmatch(link.url):
             raise KnowledgeError(f"{where}: link {link.text!r} needs an http(s) URL", path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from bot.markup import clean_body, inline_text
 
 ARTICLE_SUFFIXES = (".md", ".markdown")
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
+_FM_BOUNDARY = re.compile(r"^-{3,}\s*$", re.MULTILINE)  # python-frontmatter's YAML one
 _NUMBER_PREFIX = re.compile(r"^\s*(\d{1,3})\s*[.)]\s*")
 _CONCLUSION_TITLES = frozenset({"결론", "마치며", "맺음말", "정리", "요약", "마무리"})
 OVERVIEW = "0"
@@ -85,14 +87,14 @@ def article_id(path: Path, meta: dict[str, Any]) -> str:
 def load_article(path: Path) -> Article:
     """Parse one article file; every failure is a KnowledgeError naming the file."""
     try:
-        raw = path.read_text(encoding="utf-8")
+        raw = path.read_text(encoding="utf-8-sig")  # -sig: a BOM would hide the frontmatter
     except (OSError, UnicodeDecodeError) as e:
         raise KnowledgeError(f"cannot read article: {e}", path) from e
     try:
         post = frontmatter.loads(raw)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
-        line = mark.line + 2 if mark is not None else None  # +1 for 1-based, +1 for the '---'
+        line = _file_line(raw, mark.line) if mark is not None else None
         raise KnowledgeError(f"invalid YAML frontmatter: {e.problem or e}", path, line) from e
     except (yaml.YAMLError, ValueError) as e:
         raise KnowledgeError(f"invalid frontmatter: {e}", path) from e
@@ -116,10 +118,10 @@ def load_article(path: Path) -> Article:
         categories=_names(taxonomy.get("category"), "taxonomy.category", path),
         tags=_names(taxonomy.get("post_tag"), "taxonomy.post_tag", path),
         lead=tuple(p for p, _ in lead),
-        sections=tuple(_section(aid, i, heading, paras) for i, (heading, paras) in enumerate(sections, 1)),
+        sections=_sections(aid, sections),
         conclusion=tuple(p for p, _ in conclusion),
         related=body.related + tuple(link for _, links in lead + conclusion for link in links),
-        menu_order=meta.get("menu_order") if isinstance(meta.get("menu_order"), int) else 0,
+        menu_order=_menu_order(meta.get("menu_order")),
     )
 
 
@@ -152,9 +154,36 @@ def _split_sections(
     return lead, sections, conclusion or []
 
 
-def _section(aid: str, ordinal: int, heading: str, paras: list[Paragraph]) -> Section:
+def _file_line(raw: str, frontmatter_line: int) -> int:
+    """The 1-based file line of a 0-based line of the YAML python-frontmatter parsed.
+
+    python-frontmatter strips the text, then splits it at the first `---` line;
+    the YAML it parses starts right after that match (which may or may not
+    include the line break), so count the line breaks before it.
+    """
+    stripped = raw.strip()
+    skipped = raw[: len(raw) - len(raw.lstrip())].count("\n")
+    boundary = _FM_BOUNDARY.match(stripped)
+    start = boundary.end() if boundary else 0
+    return skipped + stripped[:start].count("\n") + frontmatter_line + 1
+
+
+def _sections(aid: str, headed: list[tuple[str, list[Paragraph]]]) -> tuple[Section, ...]:
+    """Sections with unique numbers: "0" is the overview's, and a repeated number would share an id."""
+    taken = {OVERVIEW}
+    sections = []
+    for ordinal, (heading, paras) in enumerate(headed, 1):
+        section = _section(aid, ordinal, heading, paras, taken)
+        taken.add(section.number)
+        sections.append(section)
+    return tuple(sections)
+
+
+def _section(aid: str, ordinal: int, heading: str, paras: list[Paragraph], taken: set[str]) -> Section:
     prefix = _NUMBER_PREFIX.match(heading)
-    number = prefix.group(1) if prefix else str(ordinal)
+    number = prefix.group(1).lstrip("0") if prefix else ""
+    if not number or number in taken:
+        number = next(str(n) for n in itertools.count(ordinal) if str(n) not in taken)
     title = heading[prefix.end() :].strip() if prefix else heading
     return Section(
         id=f"{aid}-{number}",
@@ -182,6 +211,10 @@ def _names(value: Any, key: str, path: Path) -> tuple[str, ...]:
     if not isinstance(value, list):
         raise KnowledgeError(f"{key}: expected a list", path)
     return tuple(name for name in (_text(v, key, path) for v in value) if name)
+
+
+def _menu_order(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
 def _date(value: Any) -> str:

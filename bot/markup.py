@@ -16,8 +16,10 @@ from dataclasses import dataclass
 
 from bot.config import Link
 
-_GROUP = re.compile(r"<!--\s*wp:group\b.*?<!--\s*/wp:group\s*-->", re.S)
+# innermost groups only: a wrapper group around the whole body must not be taken for the box
+_GROUP = re.compile(r"<!--\s*wp:group\b(?:(?!<!--\s*/?wp:group\b).)*<!--\s*/wp:group\s*-->", re.S)
 _LATEST = re.compile(r"<!--\s*wp:latest-posts\s+(\{.*?\})\s*/-->", re.S)
+_LATEST_ANY = re.compile(r"<!--\s*wp:latest-posts\b")
 _STRONG = re.compile(r"<strong[^>]*>(.*?)</strong>", re.S)
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _HEADING = re.compile(r"<h([1-6])[^>]*>(.*?)</h\1>", re.S | re.I)
@@ -41,11 +43,12 @@ def clean_body(body: str) -> CleanBody:
 
     def take_group(match: re.Match[str]) -> str:
         group = match.group(0)
-        links = _latest_posts_links(group)
-        if not links:
+        if not _LATEST_ANY.search(group):
             return group
-        related.extend(links)
-        return "\n"  # the group is only a "related posts" box: nothing in it is body text
+        related.extend(_latest_posts_links(group))
+        # the group is only a "related posts" box: nothing in it is body text, even
+        # when its block is unreadable (a heading pointing nowhere helps no one)
+        return "\n"
 
     body = _GROUP.sub(take_group, body)
     if not related:  # a latest-posts block outside any group still yields its link
@@ -66,7 +69,8 @@ def _latest_posts_links(text: str) -> list[Link]:
             attrs = json.loads(match.group(1))
         except json.JSONDecodeError:
             continue
-        for category in attrs.get("categories") or []:
+        categories = attrs.get("categories") if isinstance(attrs, dict) else None
+        for category in categories if isinstance(categories, list) else []:
             url = category.get("link") if isinstance(category, dict) else None
             if not isinstance(url, str) or not url.startswith(("https://", "http://")):
                 continue
@@ -78,11 +82,14 @@ def _latest_posts_links(text: str) -> list[Link]:
 
 def inline_text(text: str) -> tuple[str, tuple[Link, ...]]:
     """Markdown inline syntax -> plain text, collecting [text](url) links."""
-    links = tuple(Link(_plain(t), u) for t, u in _MD_LINK.findall(text))
+    links = tuple(Link(_plain(_unemphasise(t)), u) for t, u in _MD_LINK.findall(text))
     text = _MD_IMAGE.sub("", text)
     text = _MD_LINK.sub(lambda m: m.group(1), text)
-    text = _MD_EMPHASIS.sub(lambda m: m.group(2), text)
-    return _plain(text), links
+    return _plain(_unemphasise(text)), links
+
+
+def _unemphasise(text: str) -> str:
+    return _MD_EMPHASIS.sub(lambda m: m.group(2), text)
 
 
 def _plain(fragment: str) -> str:

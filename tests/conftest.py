@@ -16,3 +16,14 @@ ROOT = Path(__file__).resolve().parent.parent
 def assistant() -> Assistant:
     """The assistant over the bundled config.yaml and knowledge/."""
     return load(ROOT / "config.yaml")
+
+
+@pytest.fixture
+def knowledge_copy(tmp_path: Path) -> Path:
+    """A writable copy of the bundled knowledge folder, to break or extend."""
+    target = tmp_path / "knowledge"
+    target.mkdir()
+    for source in (ROOT / "knowledge").iterdir():
+        if source.is_file():
+            (target / source.name).write_bytes(source.read_bytes())
+    return target
