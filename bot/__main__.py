@@ -7,6 +7,7 @@ python -m bot ask --explain "질문"
 python -m bot chat            interactive terminal chat
 python -m bot check           validate config and knowledge
 python -m bot run [--webhook] the Telegram bot
+python -m bot report [--since YYYY-MM-DD] [--csv] [--db PATH]  what people asked
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import logging
 import os
 import sys
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TextIO
 
@@ -62,6 +64,10 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("check", parents=[common], help="validate config and knowledge")
     run = commands.add_parser("run", parents=[common], help="run the Telegram bot")
     run.add_argument("--webhook", action="store_true", help="serve a webhook instead of long polling")
+    report = commands.add_parser("report", parents=[common], help="what people asked, where the bot failed")
+    report.add_argument("--since", type=date.fromisoformat, metavar="YYYY-MM-DD", help="from this UTC day on")
+    report.add_argument("--csv", action="store_true", help="CSV instead of text")
+    report.add_argument("--db", type=Path, help="question log (default: question_log.path in config)")
     return top
 
 
@@ -88,6 +94,9 @@ def main(argv: list[str] | None = None, env: Env | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader went away (`... | head`): not an error of ours
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keep the interpreter's final flush quiet
+        return 0
 
 
 def _dispatch(args: argparse.Namespace, env: Env) -> int:
@@ -108,6 +117,10 @@ def _dispatch(args: argparse.Namespace, env: Env) -> int:
         return telegram_app.run(
             args.config, args.knowledge, webhook=getattr(args, "webhook", False), environ=env.environ
         )
+    if command == "report":
+        from bot import report
+
+        return report.run(args.db, args.config, args.since, args.csv, env.stdout)
     assistant = loader.load(args.config, args.knowledge)
     if command == "check":
         print("\n".join(loader.summary(assistant)), file=env.stdout)

@@ -358,12 +358,25 @@ def syllable_count(text: str) -> int:
     return sum(1 for ch in text if _SYLLABLE_FIRST <= ord(ch) <= _SYLLABLE_LAST)
 
 
-# Consonants typed with the same key or heard alike (plain / tense / aspirated).
-_CONSONANT_FAMILY = {
-    ch: family
-    for family in ("ㄱㄲㅋ", "ㄷㄸㅌ", "ㅂㅃㅍ", "ㅅㅆ", "ㅈㅉㅊ")
-    for ch in family
+# Letters people confuse when typing: plain/tense/aspirated initials; vowels
+# that sound alike or differ by one stroke; finals pronounced alike (ㄴ/ㅇ are
+# also neighbouring keys). Anything else makes a different word (지도/제도).
+_INITIAL_FAMILY = {ch: f for f in ("ㄱㄲㅋ", "ㄷㄸㅌ", "ㅂㅃㅍ", "ㅅㅆ", "ㅈㅉㅊ") for ch in f}
+_CLOSE_VOWELS = frozenset(
+    frozenset(pair)
+    for pair in (
+        *("ㅐㅔ", "ㅒㅖ", "ㅚㅙ", "ㅙㅞ", "ㅚㅞ", "ㅢㅣ", "ㅢㅡ", "ㅟㅣ"),  # sound alike
+        *("ㅏㅑ", "ㅓㅕ", "ㅗㅛ", "ㅜㅠ", "ㅐㅒ", "ㅔㅖ", "ㅘㅏ", "ㅝㅓ"),  # one stroke or key more
+        *("ㅏㅓ", "ㅗㅜ"),  # mixed up in loanwords (포탈/포털)
+    )
+)
+_FINAL_FAMILY = {
+    ch: f for f in ("ㄱㄲㅋㄳㄺ", "ㄴㄵㄶㅇ", "ㄷㅅㅆㅈㅊㅌㅎ", "ㄹㄼㄽㄾㅀ", "ㅁㄻ", "ㅂㅍㅄㄿ") for ch in f
 }
+
+
+def _letter_cost(x: str, y: str, family: dict[str, str]) -> float:
+    return 0.0 if x == y else 0.5 if family.get(x, x) == family.get(y, y) else 1.0
 
 
 def _parts(ch: str) -> tuple[str, str, str]:
@@ -378,10 +391,11 @@ def _parts(ch: str) -> tuple[str, str, str]:
 def typo_cost(a: str, b: str) -> float | None:
     """How far apart two equally long words are as typing slips, or None if not comparable.
 
-    Per syllable: a wrong vowel or final consonant costs 0.5 (인턴재/인턴제,
-    장애잉/장애인), a wrong initial consonant 1.0 unless it is the plain, tense
-    or aspirated form of the same one (알썬/알선: 0.5), since a different
-    initial usually makes a different word (대학생/재학생). At most 1.0 a syllable.
+    Per syllable, a confusable letter costs 0.5 and any other 1.0, at most 1.0 a
+    syllable: a vowel that sounds alike or differs by a stroke (인턴재/인턴제,
+    포탈/포털), a final pronounced alike or missing (장애잉/장애인, 팩키지/패키지),
+    the tense or aspirated form of an initial (알썬/알선). A different initial or
+    an unrelated vowel usually makes a different word (대학생/재학생, 지도/제도).
     """
     if len(a) != len(b):
         return None
@@ -393,6 +407,7 @@ def typo_cost(a: str, b: str) -> float | None:
             cost += 1.0
             continue
         (i1, m1, f1), (i2, m2, f2) = _parts(x), _parts(y)
-        initial = 0.0 if i1 == i2 else 0.5 if _CONSONANT_FAMILY.get(i1) == _CONSONANT_FAMILY.get(i2) else 1.0
-        cost += min(1.0, initial + 0.5 * (m1 != m2) + 0.5 * (f1 != f2))
+        vowel = 0.0 if m1 == m2 else 0.5 if frozenset((m1, m2)) in _CLOSE_VOWELS else 1.0
+        final = 0.5 if not (f1 and f2) and f1 != f2 else _letter_cost(f1, f2, _FINAL_FAMILY)
+        cost += min(1.0, _letter_cost(i1, i2, _INITIAL_FAMILY) + vowel + final)
     return cost

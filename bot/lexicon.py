@@ -33,6 +33,7 @@ _VERBAL_ENDING = re.compile(r"(하|해|했|할|한|함|합|되|돼|됐|될|된|�
 
 # Last syllables of most Korean predicate forms (해요, 끝나고, 줄여, 되면, 구하는).
 _PREDICATE_END = frozenset("요죠까고서면는니데게며여어아와워다네지든음함")
+_CONNECTIVE_VOWELS = frozenset("아어여와워")
 
 STOPWORDS = frozenset(
     """
@@ -121,5 +122,11 @@ def is_stopword(word: str) -> bool:
 
 
 def looks_like_predicate(word: str) -> bool:
-    """A word that ends like a verb or adjective form (끝나고, 줄여, 나와요): probably no topic."""
-    return len(word) >= 2 and word[-1] in _PREDICATE_END
+    """A word that ends like a verb or adjective form (끝나고, 줄여, 나와요): probably no topic.
+
+    A bare vowel ending (줄여, 받아) marks a predicate only in short words; longer
+    ones are mostly loanwords (코리아).
+    """
+    if len(word) < 2 or word[-1] not in _PREDICATE_END:
+        return False
+    return len(word) <= 3 or word[-1] not in _CONNECTIVE_VOWELS

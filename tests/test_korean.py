@@ -23,6 +23,7 @@ from bot.korean import (
     normalize,
     qwerty_to_hangul,
     syllable_count,
+    typo_cost,
 )
 
 SYLLABLES = st.text(alphabet=st.characters(min_codepoint=0xAC00, max_codepoint=0xD7A3))
@@ -499,6 +500,7 @@ ALL_FUNCTIONS: list[Callable[[str], object]] = [
     choseong,
     is_choseong_query,
     syllable_count,
+    typo_cost,
 ]
 
 
@@ -507,3 +509,31 @@ ALL_FUNCTIONS: list[Callable[[str], object]] = [
 @given(text=st.text())
 def test_never_raises(function: Callable[[str], object], text: str) -> None:
     function(text)
+
+
+# --- typo_cost ----------------------------------------------------------------
+
+TYPO_COST_CASES = [
+    ("인턴재", "인턴제", 0.5),  # ㅐ/ㅔ sound alike
+    ("포탈", "포털", 0.5),  # ㅏ/ㅓ mixed up in loanwords
+    ("구직신쳥서", "구직신청서", 0.5),  # one stroke more
+    ("인턴쉽", "인턴십", 0.5),
+    ("장애잉", "장애인", 0.5),  # ㄴ/ㅇ final
+    ("맟춤정보", "맞춤정보", 0.5),  # finals pronounced alike
+    ("취업성공팩키지", "취업성공패키지", 0.5),  # a final too many
+    ("취업알썬", "취업알선", 0.5),  # tense initial
+    ("쥰련수당", "훈련수당", 1.0),  # a different initial
+    ("대학생", "재학생", 1.0),
+    ("지도", "제도", 1.0),  # unrelated vowels: another word
+    ("인턴제", "인턴제", 0.0),
+]
+
+
+@pytest.mark.parametrize(("a", "b", "cost"), TYPO_COST_CASES, ids=[f"{a}-{b}" for a, b, _ in TYPO_COST_CASES])
+def test_typo_cost(a: str, b: str, cost: float) -> None:
+    assert typo_cost(a, b) == cost
+    assert typo_cost(b, a) == cost
+
+
+def test_typo_cost_needs_equal_lengths() -> None:
+    assert typo_cost("인턴", "인턴제") is None
