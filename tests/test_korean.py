@@ -500,7 +500,6 @@ ALL_FUNCTIONS: list[Callable[[str], object]] = [
     choseong,
     is_choseong_query,
     syllable_count,
-    typo_cost,
 ]
 
 
