@@ -32,8 +32,7 @@ def summary(assistant: Assistant) -> list[str]:
         lines.append(
             f"program {program.id}: {program.label} -> {program.section_id} ({len(program.aliases)} aliases)"
         )
-    lines.append(
-        f"{len(catalog.articles)} articles, {len(catalog.sections)} sections, {len(catalog.programs)} programs, "
-        f"{len(assistant.index.terms)} search terms"
-    )
+    articles, sections, programs = len(catalog.articles), len(catalog.sections), len(catalog.programs)
+    terms = len(assistant.index.terms)
+    lines.append(f"{articles} articles, {sections} sections, {programs} programs, {terms} search terms")
     return lines
