@@ -69,7 +69,8 @@ class Reply:
     note: str = ""
     buttons: tuple[tuple[Button, ...], ...] = ()
     match: MatchInfo | None = None
-    section_ids: tuple[str, ...] = field(default=(), compare=False)
+    section_ids: tuple[str, ...] = field(default=(), compare=False)  # sections shown
+    suggested: tuple[str, ...] = field(default=(), compare=False)  # sections offered as buttons
 
     @property
     def title(self) -> str:
@@ -206,6 +207,7 @@ class Assistant:
             ),
             buttons=(*rows, (self._menu_button,)),
             match=MatchInfo(best.section_id, best.target.section.title, best.score),
+            suggested=tuple(c.section_id for c in candidates),
         )
 
     def fallback(self, best: Candidate | None = None) -> Reply:
