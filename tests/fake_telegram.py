@@ -49,19 +49,54 @@ FAULT_KINDS = ("http500", "http502", "http429", "reset", "badjson", "timeout", "
 # Faults that happen before the method runs: the bot's request has no effect at all.
 _REFUSING_FAULTS = ("http500", "http502", "http429", "reset", "badjson", "timeout")
 _DEFAULT_UPDATE_TYPES = frozenset(
-    {"message", "edited_message", "channel_post", "edited_channel_post", "inline_query",
-     "chosen_inline_result", "callback_query", "my_chat_member"}
+    {
+        "message",
+        "edited_message",
+        "channel_post",
+        "edited_channel_post",
+        "inline_query",
+        "chosen_inline_result",
+        "callback_query",
+        "my_chat_member",
+    }
 )
 _CHAT_ACTIONS = frozenset(
-    {"typing", "upload_photo", "record_video", "upload_video", "record_voice", "upload_voice",
-     "upload_document", "choose_sticker", "find_location", "record_video_note",
-     "upload_video_note"}
+    {
+        "typing",
+        "upload_photo",
+        "record_video",
+        "upload_video",
+        "record_voice",
+        "upload_voice",
+        "upload_document",
+        "choose_sticker",
+        "find_location",
+        "record_video_note",
+        "upload_video_note",
+    }
 )
 # Form-encoded values are ambiguous ("123" may be an int or a text); these stay strings.
 _STRING_FIELDS = frozenset(
-    {"text", "caption", "query", "description", "short_description", "name", "title", "url",
-     "inline_message_id", "callback_query_id", "inline_query_id", "parse_mode", "language_code",
-     "secret_token", "action", "next_offset", "switch_pm_text", "business_connection_id"}
+    {
+        "text",
+        "caption",
+        "query",
+        "description",
+        "short_description",
+        "name",
+        "title",
+        "url",
+        "inline_message_id",
+        "callback_query_id",
+        "inline_query_id",
+        "parse_mode",
+        "language_code",
+        "secret_token",
+        "action",
+        "next_offset",
+        "switch_pm_text",
+        "business_connection_id",
+    }
 )
 
 
@@ -113,10 +148,22 @@ def utf16_len(text: str) -> int:
 
 
 _TAG_ENTITY = {
-    "b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline",
-    "ins": "underline", "s": "strikethrough", "strike": "strikethrough", "del": "strikethrough",
-    "tg-spoiler": "spoiler", "span": "spoiler", "a": "text_link", "code": "code", "pre": "pre",
-    "blockquote": "blockquote", "tg-emoji": "custom_emoji",
+    "b": "bold",
+    "strong": "bold",
+    "i": "italic",
+    "em": "italic",
+    "u": "underline",
+    "ins": "underline",
+    "s": "strikethrough",
+    "strike": "strikethrough",
+    "del": "strikethrough",
+    "tg-spoiler": "spoiler",
+    "span": "spoiler",
+    "a": "text_link",
+    "code": "code",
+    "pre": "pre",
+    "blockquote": "blockquote",
+    "tg-emoji": "custom_emoji",
 }
 _NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 _ENTITY_RE = re.compile(r"&(?:#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6})|([a-zA-Z]+));")
@@ -157,8 +204,10 @@ def parse_html(text: str) -> tuple[str, list[JSON]]:
         if char == "&":
             decoded = _decode_entity(text, i)
             if decoded is None:
-                raise fail(f"Character '&' at byte offset {byte_offset(i)} is not a supported "
-                           "entity and must be escaped as &amp;")
+                raise fail(
+                    f"Character '&' at byte offset {byte_offset(i)} is not a supported "
+                    "entity and must be escaped as &amp;"
+                )
             out.append(decoded[0])
             pos16 += utf16_len(decoded[0])
             i = decoded[1]
@@ -184,8 +233,10 @@ def parse_html(text: str) -> tuple[str, list[JSON]]:
             i += 1
             open_tag, open_attrs, start16 = stack.pop()
             if end_name and end_name != open_tag:
-                raise fail(f'Unmatched end tag at byte offset {byte_offset(begin)}, expected '
-                           f'"</{open_tag}>", found "</{end_name}>"')
+                raise fail(
+                    f"Unmatched end tag at byte offset {byte_offset(begin)}, expected "
+                    f'"</{open_tag}>", found "</{end_name}>"'
+                )
             if pos16 > start16:  # Telegram silently drops empty entities
                 entities.append(_html_entity(open_tag, open_attrs, start16, pos16 - start16))
             continue
@@ -216,8 +267,10 @@ def parse_html(text: str) -> tuple[str, list[JSON]]:
                 if tag == "blockquote" and attr == "expandable":
                     attrs[attr] = ""
                     continue
-                raise fail(f'Expected equal sign in declaration of an attribute of the tag '
-                           f'"{tag}" at byte offset {byte_offset(begin)}')
+                raise fail(
+                    f"Expected equal sign in declaration of an attribute of the tag "
+                    f'"{tag}" at byte offset {byte_offset(begin)}'
+                )
             i += 1
             while i < n and text[i].isspace():
                 i += 1
@@ -237,10 +290,12 @@ def parse_html(text: str) -> tuple[str, list[JSON]]:
                 if i < n and not text[i].isspace() and text[i] != ">":
                     raise fail(f"Unexpected end of name token at byte offset {byte_offset(j)}")
                 attrs[attr] = text[j:i].lower()
-        required = {"span": ("class", "tg-spoiler"), "a": ("href", None),
-                    "tg-emoji": ("emoji-id", None)}.get(tag)
-        if required and (required[0] not in attrs
-                         or (required[1] is not None and attrs[required[0]] != required[1])):
+        required = {"span": ("class", "tg-spoiler"), "a": ("href", None), "tg-emoji": ("emoji-id", None)}.get(
+            tag
+        )
+        if required and (
+            required[0] not in attrs or (required[1] is not None and attrs[required[0]] != required[1])
+        ):
             want = f'class "{required[1]}"' if required[1] else f'attribute "{required[0]}"'
             raise fail(f'Tag "{tag}" must have {want} at byte offset {byte_offset(begin)}')
         stack.append((tag, attrs, pos16))
@@ -258,7 +313,7 @@ def _html_entity(tag: str, attrs: dict[str, str], offset: int, length: int) -> J
     elif tag == "blockquote" and "expandable" in attrs:
         entity["type"] = "expandable_blockquote"
     elif tag == "code" and attrs.get("class", "").startswith("language-"):
-        entity["language"] = attrs["class"][len("language-"):]
+        entity["language"] = attrs["class"][len("language-") :]
     return entity
 
 
@@ -266,8 +321,14 @@ def _merge_pre_code(entities: list[JSON]) -> list[JSON]:
     # <pre><code class="language-x"> is one "pre" entity with a language in the Bot API.
     result = []
     for e in entities:
-        twin = next((p for p in entities if p["type"] == "pre" and p["offset"] == e["offset"]
-                     and p["length"] == e["length"]), None)
+        twin = next(
+            (
+                p
+                for p in entities
+                if p["type"] == "pre" and p["offset"] == e["offset"] and p["length"] == e["length"]
+            ),
+            None,
+        )
         if e["type"] == "code" and twin is not None:
             if "language" in e:
                 twin["language"] = e["language"]
@@ -299,8 +360,7 @@ _AUTO_ENTITY_RE = re.compile(
 def auto_entities(text: str) -> list[JSON]:
     """Entities the Telegram client/server attaches to a user's plain-text message."""
     return [
-        {"type": m.lastgroup, "offset": utf16_len(text[: m.start()]),
-         "length": utf16_len(m.group())}
+        {"type": m.lastgroup, "offset": utf16_len(text[: m.start()]), "length": utf16_len(m.group())}
         for m in _AUTO_ENTITY_RE.finditer(text)
     ]
 
@@ -309,9 +369,18 @@ def auto_entities(text: str) -> list[JSON]:
 # Reply markup
 # --------------------------------------------------------------------------------------------
 
-_BUTTON_ACTIONS = ("url", "callback_data", "web_app", "login_url", "switch_inline_query",
-                   "switch_inline_query_current_chat", "switch_inline_query_chosen_chat",
-                   "copy_text", "callback_game", "pay")
+_BUTTON_ACTIONS = (
+    "url",
+    "callback_data",
+    "web_app",
+    "login_url",
+    "switch_inline_query",
+    "switch_inline_query_current_chat",
+    "switch_inline_query_chosen_chat",
+    "copy_text",
+    "callback_game",
+    "pay",
+)
 _BUTTON_URL_RE = re.compile(r"(?:https?://[^\s/?#]+|tg://[^\s]+)[^\s]*", re.IGNORECASE)
 
 
@@ -323,13 +392,13 @@ def validate_markup(markup: Any, *, inline_only: bool = False) -> JSON | None:
         raise bad_request("can't parse reply keyboard markup JSON object")
     if "inline_keyboard" not in markup:
         if inline_only or not {"keyboard", "remove_keyboard", "force_reply"} & markup.keys():
-            raise bad_request('can\'t parse inline keyboard markup: Field "inline_keyboard" '
-                              "must be of type Array")
+            raise bad_request(
+                'can\'t parse inline keyboard markup: Field "inline_keyboard" must be of type Array'
+            )
         return None  # reply keyboards are accepted but never part of the returned Message
     rows = markup["inline_keyboard"]
     if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
-        raise bad_request('field "inline_keyboard" of the InlineKeyboardMarkup must be an '
-                          "Array of Arrays")
+        raise bad_request('field "inline_keyboard" of the InlineKeyboardMarkup must be an Array of Arrays')
     for button in itertools.chain.from_iterable(rows):
         _validate_button(button)
     return copy.deepcopy(markup) if any(rows) else None
@@ -337,20 +406,21 @@ def validate_markup(markup: Any, *, inline_only: bool = False) -> JSON | None:
 
 def _validate_button(button: Any) -> None:
     if not isinstance(button, dict) or not isinstance(button.get("text"), str):
-        raise bad_request('can\'t parse inline keyboard button: Can\'t find field "text"')
+        raise bad_request("can't parse inline keyboard button: Can't find field \"text\"")
     if not button["text"].strip():
         raise bad_request("BUTTON_TEXT_INVALID")
     actions = [key for key in _BUTTON_ACTIONS if key in button]
     if not actions:
-        raise bad_request("can't parse inline keyboard button: Text buttons are unallowed in "
-                          "the inline keyboard")
+        raise bad_request(
+            "can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard"
+        )
     if len(actions) > 1:
-        raise bad_request("can't parse inline keyboard button: exactly one of the optional "
-                          f"fields must be used, got {actions}")
+        raise bad_request(
+            "can't parse inline keyboard button: exactly one of the optional "
+            f"fields must be used, got {actions}"
+        )
     data = button.get("callback_data")
-    if "callback_data" in button and (
-        not isinstance(data, str) or not 1 <= len(data.encode("utf-8")) <= 64
-    ):
+    if "callback_data" in button and (not isinstance(data, str) or not 1 <= len(data.encode("utf-8")) <= 64):
         raise bad_request("BUTTON_DATA_INVALID")
     url = button.get("url")
     if "url" in button and (not isinstance(url, str) or not _BUTTON_URL_RE.fullmatch(url)):
@@ -359,8 +429,7 @@ def _validate_button(button: Any) -> None:
 
 def _button_data(markup: JSON | None) -> list[str]:
     rows = (markup or {}).get("inline_keyboard", [])
-    return [b["callback_data"] for b in itertools.chain.from_iterable(rows)
-            if "callback_data" in b]
+    return [b["callback_data"] for b in itertools.chain.from_iterable(rows) if "callback_data" in b]
 
 
 # --------------------------------------------------------------------------------------------
@@ -394,7 +463,8 @@ def decode_request(content_type: str, body: bytes, query: str = "") -> JSON:
     elif kind == "multipart/form-data":
         # PTB switches to multipart only when uploading files.
         message = BytesParser(policy=HTTP).parsebytes(
-            b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + body)
+            b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + body
+        )
         for part in message.iter_parts():
             name = str(part.get_param("name", header="content-disposition"))
             data = part.get_payload(decode=True)
@@ -414,13 +484,23 @@ def decode_request(content_type: str, body: bytes, query: str = "") -> JSON:
 class FakeTelegram:
     """In-process Bot API on 127.0.0.1:<random port>. All state is guarded by one condition."""
 
-    def __init__(self, token: str = DEFAULT_TOKEN, username: str = "kead_job_bot", *,
-                 first_name: str = "KEAD Job Bot", privacy_mode: bool = True) -> None:
+    def __init__(
+        self,
+        token: str = DEFAULT_TOKEN,
+        username: str = "kead_job_bot",
+        *,
+        first_name: str = "KEAD Job Bot",
+        privacy_mode: bool = True,
+    ) -> None:
         self.token = token
         self.username = username
         self.privacy_mode = privacy_mode
-        self.bot_user: JSON = {"id": int(token.split(":", 1)[0]), "is_bot": True,
-                               "first_name": first_name, "username": username}
+        self.bot_user: JSON = {
+            "id": int(token.split(":", 1)[0]),
+            "is_bot": True,
+            "first_name": first_name,
+            "username": username,
+        }
         self._cond = threading.Condition()  # an RLock inside: predicates may re-enter
         self._calls: list[Call] = []
         self._pending: list[JSON] = []
@@ -446,8 +526,7 @@ class FakeTelegram:
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self._methods: dict[str, Callable[[JSON], Any]] = {
-            name[len("api_"):].lower(): getattr(self, name)
-            for name in dir(self) if name.startswith("api_")
+            name[len("api_") :].lower(): getattr(self, name) for name in dir(self) if name.startswith("api_")
         }
 
     # -- lifecycle ------------------------------------------------------------------------
@@ -455,8 +534,9 @@ class FakeTelegram:
     def start(self) -> FakeTelegram:
         self._stopping.clear()
         self._server = _Server(self)
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.01,),
-                                        name="fake-telegram", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.01,), name="fake-telegram", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -491,8 +571,15 @@ class FakeTelegram:
 
     # -- simulated users ------------------------------------------------------------------
 
-    def add_chat(self, chat_id: int, *, chat_type: str = "private", first_name: str = "테스트",
-                 username: str | None = None, title: str | None = None) -> JSON:
+    def add_chat(
+        self,
+        chat_id: int,
+        *,
+        chat_type: str = "private",
+        first_name: str = "테스트",
+        username: str | None = None,
+        title: str | None = None,
+    ) -> JSON:
         """Make a chat known, as if the user had written to the bot (needed to send to it)."""
         with self._cond:
             if chat_type == "private":
@@ -510,28 +597,70 @@ class FakeTelegram:
         with self._cond:
             (self._blocked.add if blocked else self._blocked.discard)(chat_id)
 
-    def user_message(self, text: str, *, chat_id: int = 1001, user_id: int | None = None,
-                     chat_type: str = "private", first_name: str = "테스트",
-                     username: str | None = None, language_code: str = "ko",
-                     reply_to_message_id: int | None = None,
-                     entities: list[JSON] | None = None) -> int:
+    def user_message(
+        self,
+        text: str,
+        *,
+        chat_id: int = 1001,
+        user_id: int | None = None,
+        chat_type: str = "private",
+        first_name: str = "테스트",
+        username: str | None = None,
+        language_code: str = "ko",
+        reply_to_message_id: int | None = None,
+        entities: list[JSON] | None = None,
+    ) -> int:
         """Enqueue a text message; returns the update id, or 0 if privacy mode hides it."""
         ents = auto_entities(text) if entities is None else entities
-        return self._user_event({"text": text, **({"entities": ents} if ents else {})},
-                                chat_id, user_id, chat_type, first_name, username,
-                                language_code, reply_to_message_id)
+        return self._user_event(
+            {"text": text, **({"entities": ents} if ents else {})},
+            chat_id,
+            user_id,
+            chat_type,
+            first_name,
+            username,
+            language_code,
+            reply_to_message_id,
+        )
 
-    def user_sticker(self, emoji: str = "👍", *, chat_id: int = 1001, user_id: int | None = None,
-                     chat_type: str = "private") -> int:
-        sticker = {"file_id": f"sticker-{next(self._ids)}", "file_unique_id": "s1", "type":
-                   "regular", "width": 512, "height": 512, "is_animated": False,
-                   "is_video": False, "emoji": emoji}
+    def user_sticker(
+        self,
+        emoji: str = "👍",
+        *,
+        chat_id: int = 1001,
+        user_id: int | None = None,
+        chat_type: str = "private",
+    ) -> int:
+        sticker = {
+            "file_id": f"sticker-{next(self._ids)}",
+            "file_unique_id": "s1",
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+            "emoji": emoji,
+        }
         return self._user_event({"sticker": sticker}, chat_id, user_id, chat_type)
 
-    def user_photo(self, caption: str | None = None, *, chat_id: int = 1001,
-                   user_id: int | None = None, chat_type: str = "private") -> int:
-        photo = [{"file_id": f"photo-{next(self._ids)}-{size}", "file_unique_id": f"p{size}",
-                  "width": size, "height": size, "file_size": size * 40} for size in (90, 320)]
+    def user_photo(
+        self,
+        caption: str | None = None,
+        *,
+        chat_id: int = 1001,
+        user_id: int | None = None,
+        chat_type: str = "private",
+    ) -> int:
+        photo = [
+            {
+                "file_id": f"photo-{next(self._ids)}-{size}",
+                "file_unique_id": f"p{size}",
+                "width": size,
+                "height": size,
+                "file_size": size * 40,
+            }
+            for size in (90, 320)
+        ]
         extra: JSON = {"photo": photo}
         if caption:
             extra["caption"] = caption
@@ -539,15 +668,29 @@ class FakeTelegram:
                 extra["caption_entities"] = auto_entities(caption)
         return self._user_event(extra, chat_id, user_id, chat_type)
 
-    def user_location(self, latitude: float = 37.5665, longitude: float = 126.978, *,
-                      chat_id: int = 1001, user_id: int | None = None,
-                      chat_type: str = "private") -> int:
-        return self._user_event({"location": {"latitude": latitude, "longitude": longitude}},
-                                chat_id, user_id, chat_type)
+    def user_location(
+        self,
+        latitude: float = 37.5665,
+        longitude: float = 126.978,
+        *,
+        chat_id: int = 1001,
+        user_id: int | None = None,
+        chat_type: str = "private",
+    ) -> int:
+        return self._user_event(
+            {"location": {"latitude": latitude, "longitude": longitude}}, chat_id, user_id, chat_type
+        )
 
-    def press_button(self, chat_id: int | None, message_id: int | None, data: str, *,
-                     user_id: int | None = None, inline_message_id: str | None = None,
-                     force: bool = False) -> int:
+    def press_button(
+        self,
+        chat_id: int | None,
+        message_id: int | None,
+        data: str,
+        *,
+        user_id: int | None = None,
+        inline_message_id: str | None = None,
+        force: bool = False,
+    ) -> int:
         """Press an inline button the bot sent (by chat+message id, or inline_message_id).
 
         Refuses (ValueError) data that is not on the message's current keyboard, since a real
@@ -580,11 +723,18 @@ class FakeTelegram:
     def inline_query(self, query: str, *, user_id: int = 1001, offset: str = "") -> int:
         with self._cond:
             query_id = str(next(self._ids) + 8_000_000)
-            self._inline_queries[query_id] = {"user_id": user_id, "query": query,
-                                              "results": None}
-            update_id = self._enqueue({"inline_query": {
-                "id": query_id, "from": self._user(user_id), "query": query, "offset": offset,
-                "chat_type": "sender"}})
+            self._inline_queries[query_id] = {"user_id": user_id, "query": query, "results": None}
+            update_id = self._enqueue(
+                {
+                    "inline_query": {
+                        "id": query_id,
+                        "from": self._user(user_id),
+                        "query": query,
+                        "offset": offset,
+                        "chat_type": "sender",
+                    }
+                }
+            )
             self._callback_ids[update_id] = query_id
             return update_id
 
@@ -595,13 +745,18 @@ class FakeTelegram:
             result = next((r for r in query["results"] or [] if r["id"] == result_id), None)
             if result is None:
                 raise ValueError(f"inline query was not answered with a result {result_id!r}")
-            chosen: JSON = {"result_id": result_id, "from": self._user(query["user_id"]),
-                            "query": query["query"]}
+            chosen: JSON = {
+                "result_id": result_id,
+                "from": self._user(query["user_id"]),
+                "query": query["query"],
+            }
             if result.get("reply_markup"):  # only then does Telegram hand out an id
                 chosen["inline_message_id"] = f"inl-{next(self._ids)}"
                 content = result.get("input_message_content", {})
-                inline: JSON = {"text": content.get("message_text", ""),
-                                "reply_markup": result["reply_markup"]}
+                inline: JSON = {
+                    "text": content.get("message_text", ""),
+                    "reply_markup": result["reply_markup"],
+                }
                 if content.get("entities"):
                     inline["entities"] = content["entities"]
                 self._inline_messages[chosen["inline_message_id"]] = inline
@@ -625,8 +780,11 @@ class FakeTelegram:
     def messages(self, chat_id: int) -> list[JSON]:
         """Messages the bot sent in the chat (not deleted), in their current (edited) state."""
         with self._cond:
-            return [copy.deepcopy(m) for _, m in sorted(self._messages.get(chat_id, {}).items())
-                    if m["from"]["id"] == self.bot_user["id"]]
+            return [
+                copy.deepcopy(m)
+                for _, m in sorted(self._messages.get(chat_id, {}).items())
+                if m["from"]["id"] == self.bot_user["id"]
+            ]
 
     def last_message(self, chat_id: int) -> JSON | None:
         sent = self.messages(chat_id)
@@ -643,8 +801,7 @@ class FakeTelegram:
 
     def inline_answer(self, update_id: int) -> list[JSON] | None:
         with self._cond:
-            results: list[JSON] | None = self._inline_queries[self._callback_ids[update_id]][
-                "results"]
+            results: list[JSON] | None = self._inline_queries[self._callback_ids[update_id]]["results"]
             return copy.deepcopy(results)
 
     def commands(self, scope: JSON | None = None, language_code: str = "") -> list[JSON]:
@@ -689,14 +846,17 @@ class FakeTelegram:
         for call in calls[-last:]:
             shown = {k: v for k, v in call.params.items() if k != "reply_markup"}
             desc = (call.response or {}).get("description", "")
-            lines.append(f"  {call.method} {json.dumps(shown, ensure_ascii=False)[:160]} -> "
-                         f"{call.status} {call.fault or ''} {desc}".rstrip())
+            lines.append(
+                f"  {call.method} {json.dumps(shown, ensure_ascii=False)[:160]} -> "
+                f"{call.status} {call.fault or ''} {desc}".rstrip()
+            )
         return "\n".join(lines)
 
     # -- fault injection ------------------------------------------------------------------
 
-    def fail_next(self, method: str, kind: str, times: int = 1, retry_after: int = 1,
-                  hold: float = 30.0) -> None:
+    def fail_next(
+        self, method: str, kind: str, times: int = 1, retry_after: int = 1, hold: float = 30.0
+    ) -> None:
         """Make the next ``times`` calls of ``method`` ("*" = any method) fail with ``kind``.
 
         ``hold`` bounds how long the timeout kinds keep the connection open when the client
@@ -706,14 +866,20 @@ class FakeTelegram:
             raise ValueError(f"unknown fault kind {kind!r}; choose from {FAULT_KINDS}")
         with self._cond:
             self._faults.setdefault(method.lower(), []).extend(
-                _Fault(kind, retry_after, hold) for _ in range(times))
+                _Fault(kind, retry_after, hold) for _ in range(times)
+            )
 
     # -- internals ------------------------------------------------------------------------
 
-    def _user(self, user_id: int, first_name: str = "테스트", username: str | None = None,
-              language_code: str = "ko") -> JSON:
-        user: JSON = {"id": user_id, "is_bot": False, "first_name": first_name,
-                      "language_code": language_code}
+    def _user(
+        self, user_id: int, first_name: str = "테스트", username: str | None = None, language_code: str = "ko"
+    ) -> JSON:
+        user: JSON = {
+            "id": user_id,
+            "is_bot": False,
+            "first_name": first_name,
+            "language_code": language_code,
+        }
         if username:
             user["username"] = username
         return user
@@ -729,22 +895,32 @@ class FakeTelegram:
         self._last_message_id[chat_id] = self._last_message_id.get(chat_id, 0) + 1
         return self._last_message_id[chat_id]
 
-    def _user_event(self, content: JSON, chat_id: int, user_id: int | None, chat_type: str,
-                    first_name: str = "테스트", username: str | None = None,
-                    language_code: str = "ko", reply_to: int | None = None) -> int:
+    def _user_event(
+        self,
+        content: JSON,
+        chat_id: int,
+        user_id: int | None,
+        chat_type: str,
+        first_name: str = "테스트",
+        username: str | None = None,
+        language_code: str = "ko",
+        reply_to: int | None = None,
+    ) -> int:
         with self._cond:
-            chat = self.add_chat(chat_id, chat_type=chat_type, first_name=first_name,
-                                 username=username)
+            chat = self.add_chat(chat_id, chat_type=chat_type, first_name=first_name, username=username)
             replied = self._messages[chat_id].get(reply_to) if reply_to else None
             if reply_to and replied is None:
                 raise ValueError(f"no message {reply_to} in chat {chat_id} to reply to")
             user_id = user_id or (chat_id if chat_type == "private" else 1001)
-            message: JSON = {"message_id": self._next_message_id(chat_id),
-                             "from": self._user(user_id, first_name, username, language_code),
-                             "chat": chat, "date": int(time.time()), **content}
+            message: JSON = {
+                "message_id": self._next_message_id(chat_id),
+                "from": self._user(user_id, first_name, username, language_code),
+                "chat": chat,
+                "date": int(time.time()),
+                **content,
+            }
             if replied is not None:
-                message["reply_to_message"] = {k: v for k, v in replied.items()
-                                               if k != "reply_to_message"}
+                message["reply_to_message"] = {k: v for k, v in replied.items() if k != "reply_to_message"}
             self._messages[chat_id][message["message_id"]] = message
             if chat_type != "private" and self.privacy_mode and not self._addressed(message):
                 return 0  # privacy mode: Telegram never delivers it to the bot
@@ -756,7 +932,7 @@ class FakeTelegram:
             return True
         units = message.get("text", "").encode("utf-16-le")
         for e in message.get("entities", []):
-            word = units[2 * e["offset"]:2 * (e["offset"] + e["length"])].decode("utf-16-le")
+            word = units[2 * e["offset"] : 2 * (e["offset"] + e["length"])].decode("utf-16-le")
             mine = word.lower().endswith(f"@{self.username.lower()}")
             if e["type"] == "bot_command" and ("@" not in word or mine):
                 return True
@@ -777,9 +953,14 @@ class FakeTelegram:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
         return chat
 
-    def _format(self, params: JSON, text_key: str = "text", entities_key: str = "entities",
-                empty: str = "message text is empty",
-                too_long: str = "message is too long") -> tuple[str, list[JSON]]:
+    def _format(
+        self,
+        params: JSON,
+        text_key: str = "text",
+        entities_key: str = "entities",
+        empty: str = "message text is empty",
+        too_long: str = "message is too long",
+    ) -> tuple[str, list[JSON]]:
         text = params.get(text_key)
         text = "" if text is None else str(text)
         mode = str(params.get("parse_mode") or "").lower()
@@ -800,8 +981,8 @@ class FakeTelegram:
 
     def _reply_target(self, chat: JSON, params: JSON) -> JSON | None:
         reply = params.get("reply_parameters") or (
-            {"message_id": params["reply_to_message_id"]}
-            if params.get("reply_to_message_id") else None)
+            {"message_id": params["reply_to_message_id"]} if params.get("reply_to_message_id") else None
+        )
         if not isinstance(reply, dict):
             return None
         target = self._messages[chat["id"]].get(int(reply.get("message_id", 0)))
@@ -836,9 +1017,11 @@ class FakeTelegram:
             if not merged.get(key):
                 merged.pop(key, None)
         if merged == target:
-            raise bad_request("message is not modified: specified new message content and "
-                              "reply markup are exactly the same as a current content and "
-                              "reply markup of the message")
+            raise bad_request(
+                "message is not modified: specified new message content and "
+                "reply markup are exactly the same as a current content and "
+                "reply markup of the message"
+            )
         target.clear()
         target.update(merged)
         if inline:
@@ -851,15 +1034,22 @@ class FakeTelegram:
     # --------------------------------------------------------------------------------------
 
     def api_getMe(self, params: JSON) -> JSON:
-        return {**self.bot_user, "can_join_groups": True,
-                "can_read_all_group_messages": not self.privacy_mode,
-                "supports_inline_queries": True, "can_connect_to_business": False,
-                "has_main_web_app": False}
+        return {
+            **self.bot_user,
+            "can_join_groups": True,
+            "can_read_all_group_messages": not self.privacy_mode,
+            "supports_inline_queries": True,
+            "can_connect_to_business": False,
+            "has_main_web_app": False,
+        }
 
     def api_getUpdates(self, params: JSON) -> list[JSON]:
         if self._webhook["url"]:
-            raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active;"
-                                " use deleteWebhook to delete the webhook first")
+            raise ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active;"
+                " use deleteWebhook to delete the webhook first",
+            )
         offset = int(params.get("offset") or 0)
         limit = min(max(int(params.get("limit") or 100), 1), 100)
         timeout = max(float(params.get("timeout") or 0), 0.0)
@@ -875,13 +1065,15 @@ class FakeTelegram:
 
         def ready() -> bool:
             self._pending = [u for u in self._pending if self._allowed_updates & u.keys()]
-            return bool(self._pending) or self._stopping.is_set() or (
-                self._poll_generation != generation)
+            return bool(self._pending) or self._stopping.is_set() or (self._poll_generation != generation)
 
         self._cond.wait_for(ready, timeout)
         if self._poll_generation != generation:
-            raise ApiError(409, f"Conflict: terminated by {self._poll_terminator} request; make "
-                                "sure that only one bot instance is running")
+            raise ApiError(
+                409,
+                f"Conflict: terminated by {self._poll_terminator} request; make "
+                "sure that only one bot instance is running",
+            )
         return copy.deepcopy(self._pending[:limit])
 
     def api_setWebhook(self, params: JSON) -> bool:
@@ -890,15 +1082,13 @@ class FakeTelegram:
         if url and parts.scheme != "https":
             raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
         if url and (parts.port or 443) not in (80, 88, 443, 8443):
-            raise bad_request("bad webhook: Webhook can be set up only on ports 80, 88, 443 "
-                              "or 8443")
+            raise bad_request("bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443")
         secret = str(params.get("secret_token") or "")
         if secret and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
             raise bad_request("secret token contains unallowed characters")
         if params.get("drop_pending_updates"):
             self._pending.clear()
-        self._webhook = {"url": url, "allowed_updates": params.get("allowed_updates"),
-                         "secret_token": secret}
+        self._webhook = {"url": url, "allowed_updates": params.get("allowed_updates"), "secret_token": secret}
         if url:
             self._terminate_polls("setWebhook")
         return True
@@ -910,8 +1100,11 @@ class FakeTelegram:
         return True
 
     def api_getWebhookInfo(self, params: JSON) -> JSON:
-        info: JSON = {"url": self._webhook["url"], "has_custom_certificate": False,
-                      "pending_update_count": len(self._pending)}
+        info: JSON = {
+            "url": self._webhook["url"],
+            "has_custom_certificate": False,
+            "pending_update_count": len(self._pending),
+        }
         if self._webhook["url"]:
             info["max_connections"] = 40
             if self._webhook.get("allowed_updates"):
@@ -923,11 +1116,15 @@ class FakeTelegram:
         text, entities = self._format(params)
         markup = validate_markup(params.get("reply_markup"))
         replied = self._reply_target(chat, params)
-        message: JSON = {"message_id": self._next_message_id(chat["id"]), "from": self.bot_user,
-                         "chat": chat, "date": int(time.time()), "text": text}
+        message: JSON = {
+            "message_id": self._next_message_id(chat["id"]),
+            "from": self.bot_user,
+            "chat": chat,
+            "date": int(time.time()),
+            "text": text,
+        }
         if replied is not None:
-            message["reply_to_message"] = {k: v for k, v in replied.items()
-                                           if k != "reply_to_message"}
+            message["reply_to_message"] = {k: v for k, v in replied.items() if k != "reply_to_message"}
         if entities:
             message["entities"] = entities
         if markup:
@@ -942,8 +1139,7 @@ class FakeTelegram:
         text, entities = self._format(params)
         # Omitting reply_markup removes the inline keyboard, a classic source of lost buttons.
         markup = validate_markup(params.get("reply_markup"), inline_only=True)
-        return self._apply_edit(target, {"text": text, "entities": entities,
-                                         "reply_markup": markup}, inline)
+        return self._apply_edit(target, {"text": text, "entities": entities, "reply_markup": markup}, inline)
 
     def api_editMessageReplyMarkup(self, params: JSON) -> Any:
         target, inline = self._editable(params)
@@ -965,8 +1161,7 @@ class FakeTelegram:
     def api_answerCallbackQuery(self, params: JSON) -> bool:
         query_id = str(params.get("callback_query_id") or "")
         if query_id not in self._callbacks or self._callbacks[query_id] is not None:
-            raise bad_request("query is too old and response timeout expired or query ID is "
-                              "invalid")
+            raise bad_request("query is too old and response timeout expired or query ID is invalid")
         if len(str(params.get("text") or "")) > 200:
             raise bad_request("MESSAGE_TOO_LONG")
         self._callbacks[query_id] = dict(params)
@@ -975,8 +1170,7 @@ class FakeTelegram:
     def api_answerInlineQuery(self, params: JSON) -> bool:
         query = self._inline_queries.get(str(params.get("inline_query_id") or ""))
         if query is None or query["results"] is not None:
-            raise bad_request("query is too old and response timeout expired or query ID is "
-                              "invalid")
+            raise bad_request("query is too old and response timeout expired or query ID is invalid")
         results = params.get("results")
         if not isinstance(results, list):
             raise bad_request("can't parse inline query results JSON object")
@@ -998,13 +1192,14 @@ class FakeTelegram:
                     raise bad_request("RESULT_TITLE_EMPTY")
                 content = result.get("input_message_content")
                 if not isinstance(content, dict):
-                    raise bad_request("can't parse InlineQueryResultArticle: Can't find field "
-                                      '"input_message_content"')
-                text, entities = self._format(content, "message_text", empty="MESSAGE_EMPTY",
-                                              too_long="MESSAGE_TOO_LONG")
+                    raise bad_request(
+                        "can't parse InlineQueryResultArticle: Can't find field \"input_message_content\""
+                    )
+                text, entities = self._format(
+                    content, "message_text", empty="MESSAGE_EMPTY", too_long="MESSAGE_TOO_LONG"
+                )
                 content.update(message_text=text, entities=entities)
-            result["reply_markup"] = validate_markup(result.get("reply_markup"),
-                                                     inline_only=True)
+            result["reply_markup"] = validate_markup(result.get("reply_markup"), inline_only=True)
             stored.append(result)
         query["results"] = stored
         return True
@@ -1015,7 +1210,8 @@ class FakeTelegram:
             raise bad_request("can't parse commands JSON object")
         for command in commands:
             if not isinstance(command, dict) or not re.fullmatch(
-                    r"[a-z0-9_]{1,32}", str(command.get("command", ""))):
+                r"[a-z0-9_]{1,32}", str(command.get("command", ""))
+            ):
                 raise bad_request("BOT_COMMAND_INVALID")
             if not str(command.get("description") or "").strip():
                 raise bad_request("command description must be non-empty")
@@ -1037,9 +1233,19 @@ class FakeTelegram:
 
     def _scope_and_language(self, params: JSON) -> tuple[str, str]:
         scope = params.get("scope")
-        if scope is not None and (not isinstance(scope, dict) or scope.get("type") not in (
-                "default", "all_private_chats", "all_group_chats", "all_chat_administrators",
-                "chat", "chat_administrators", "chat_member")):
+        if scope is not None and (
+            not isinstance(scope, dict)
+            or scope.get("type")
+            not in (
+                "default",
+                "all_private_chats",
+                "all_group_chats",
+                "all_chat_administrators",
+                "chat",
+                "chat_administrators",
+                "chat_member",
+            )
+        ):
             raise bad_request("can't parse BotCommandScope JSON object")
         if isinstance(scope, dict) and "chat_id" in scope:
             self._chat(scope)
@@ -1074,8 +1280,7 @@ class FakeTelegram:
         if params.get("chat_id"):
             self._chat(params)
         button = params.get("menu_button") or {"type": "default"}
-        if not isinstance(button, dict) or button.get("type") not in (
-                "default", "commands", "web_app"):
+        if not isinstance(button, dict) or button.get("type") not in ("default", "commands", "web_app"):
             raise bad_request("can't parse menu button JSON object")
         return True
 
@@ -1087,8 +1292,7 @@ class FakeTelegram:
         url = urlsplit(handler.path)
         match = re.fullmatch(r"/bot([^/]*)/([A-Za-z0-9_]+)", url.path)
         try:
-            params = decode_request(handler.headers.get("Content-Type", ""),
-                                    _read_body(handler), url.query)
+            params = decode_request(handler.headers.get("Content-Type", ""), _read_body(handler), url.query)
         except (ValueError, UnicodeDecodeError):
             params = {}
         call = Call(match.group(2) if match else url.path, params, time.monotonic())
@@ -1120,8 +1324,7 @@ class FakeTelegram:
 
     def _reply(self, handler: _Handler, call: Call, outcome: Any) -> None:
         if isinstance(outcome, ApiError):
-            body: JSON = {"ok": False, "error_code": outcome.code,
-                          "description": outcome.description}
+            body: JSON = {"ok": False, "error_code": outcome.code, "description": outcome.description}
             if outcome.parameters:
                 body["parameters"] = outcome.parameters
             status = outcome.code
@@ -1132,9 +1335,15 @@ class FakeTelegram:
 
     def _inject(self, handler: _Handler, call: Call, fault: _Fault) -> None:
         if fault.kind == "http429":
-            return self._reply(handler, call, ApiError(
-                429, f"Too Many Requests: retry after {fault.retry_after}",
-                {"retry_after": fault.retry_after}))
+            return self._reply(
+                handler,
+                call,
+                ApiError(
+                    429,
+                    f"Too Many Requests: retry after {fault.retry_after}",
+                    {"retry_after": fault.retry_after},
+                ),
+            )
         if fault.kind in ("http500", "http502"):
             code = int(fault.kind[4:])
             text = "Internal Server Error" if code == 500 else "Bad Gateway"

@@ -87,7 +87,10 @@ async def test_get_me(tg: FakeTelegram) -> None:
 def test_wrong_token_is_401_and_unknown_method_404(tg: FakeTelegram, api: Api) -> None:
     bad = api("getMe", token="123456:wrong")
     assert bad.status_code == 401 and bad.json() == {
-        "ok": False, "error_code": 401, "description": "Unauthorized"}
+        "ok": False,
+        "error_code": 401,
+        "description": "Unauthorized",
+    }
     missing = api("sendTelepathy")
     assert missing.status_code == 404 and missing.json()["description"] == "Not Found"
 
@@ -102,15 +105,14 @@ async def test_unknown_method_is_invalid_token_for_ptb(tg: FakeTelegram) -> None
             pass
 
 
-def test_decodes_form_json_and_multipart_bodies(
-    tg: FakeTelegram, api: Api, http: httpx.Client
-) -> None:
+def test_decodes_form_json_and_multipart_bodies(tg: FakeTelegram, api: Api, http: httpx.Client) -> None:
     markup = '{"inline_keyboard": [[{"text": "a", "callback_data": "1"}]]}'
     assert api("sendMessage", chat_id=str(CHAT), text="123", reply_markup=markup).is_success
     url = f"{tg.base_url}{tg.token}/sendMessage"
     assert http.post(url, json={"chat_id": CHAT, "text": "json"}).is_success
-    upload = http.post(url, data={"chat_id": str(CHAT), "text": "multi"},
-                       files={"photo": ("a.jpg", b"\xff\xd8")})
+    upload = http.post(
+        url, data={"chat_id": str(CHAT), "text": "multi"}, files={"photo": ("a.jpg", b"\xff\xd8")}
+    )
     assert upload.is_success
     form, body, multi = tg.calls_to("sendMessage")
     assert form.params["text"] == "123" and form.params["chat_id"] == CHAT
@@ -137,7 +139,9 @@ async def test_long_poll_returns_when_a_message_arrives_and_honours_offset(
         message = updates[0].message
         assert message is not None and message.text == "/start 안녕 @kead_job_bot"
         assert [(e.type, e.offset, e.length) for e in message.entities] == [
-            ("bot_command", 0, 6), ("mention", 10, 13)]
+            ("bot_command", 0, 6),
+            ("mention", 10, 13),
+        ]
         # Not confirmed yet: returned again; confirmed by offset: gone.
         assert [u.update_id for u in await bot.get_updates(timeout=0)] == [update_id]
         assert await bot.get_updates(offset=update_id + 1, timeout=0) == ()
@@ -207,13 +211,15 @@ def test_stop_releases_a_pending_long_poll(http: httpx.Client) -> None:
     ("source", "text", "entities"),
     [
         ("<b>x</b> &lt;script&gt;", "x <script>", [("bold", 0, 1)]),
-        ("<B>a</B>&amp;&quot;&#39;&#x27;", 'a&"\'\'', [("bold", 0, 1)]),
+        ("<B>a</B>&amp;&quot;&#39;&#x27;", "a&\"''", [("bold", 0, 1)]),
         ('<a href="https://ex.com/?a=1&amp;b=2">링크</a>', "링크", [("text_link", 0, 2)]),
         ('<pre><code class="language-python">x = 1</code></pre>', "x = 1", [("pre", 0, 5)]),
-        ("<blockquote expandable>q</blockquote><tg-spoiler>s</tg-spoiler>", "qs",
-         [("expandable_blockquote", 0, 1), ("spoiler", 1, 1)]),
-        ('<span class="tg-spoiler">😀</span><i>i</i>', "😀i",
-         [("spoiler", 0, 2), ("italic", 2, 1)]),
+        (
+            "<blockquote expandable>q</blockquote><tg-spoiler>s</tg-spoiler>",
+            "qs",
+            [("expandable_blockquote", 0, 1), ("spoiler", 1, 1)],
+        ),
+        ('<span class="tg-spoiler">😀</span><i>i</i>', "😀i", [("spoiler", 0, 2), ("italic", 2, 1)]),
         ("  <b></b>\n trimmed \n", "trimmed", []),
     ],
 )
@@ -255,8 +261,11 @@ async def test_sent_message_keeps_user_text_out_of_bold(tg: FakeTelegram) -> Non
     user_text = "<b>나는 굵지 않다</b> & co"
     async with Bot(tg.token, base_url=tg.base_url) as bot:
         sent = await bot.send_message(
-            CHAT, f"<b>답변</b>\n{html.escape(user_text)}", parse_mode="HTML",
-            reply_markup=keyboard(callback_data="more"))
+            CHAT,
+            f"<b>답변</b>\n{html.escape(user_text)}",
+            parse_mode="HTML",
+            reply_markup=keyboard(callback_data="more"),
+        )
     stored = tg.last_message(CHAT)
     assert stored is not None and stored["text"] == f"답변\n{user_text}" == sent.text
     assert stored["entities"] == [{"type": "bold", "offset": 0, "length": 2}]
@@ -310,8 +319,9 @@ def test_privacy_mode_hides_group_chatter(tg: FakeTelegram, api: Api) -> None:
     group = -100200
 
     def say(text: str, reply_to: int | None = None) -> int:
-        return tg.user_message(text, chat_id=group, chat_type="supergroup", user_id=7,
-                               reply_to_message_id=reply_to)
+        return tg.user_message(
+            text, chat_id=group, chat_type="supergroup", user_id=7, reply_to_message_id=reply_to
+        )
 
     assert say("그냥 잡담") == 0
     assert say("/help") > 0 and say("/help@kead_job_bot") > 0
@@ -355,8 +365,11 @@ async def test_edits_and_callback_answers(tg: FakeTelegram) -> None:
 async def test_inline_query_answers_are_validated(tg: FakeTelegram) -> None:
     def article(result_id: str, text: str) -> InlineQueryResultArticle:
         return InlineQueryResultArticle(
-            result_id, "제목", InputTextMessageContent(text, parse_mode="HTML"),
-            reply_markup=keyboard(callback_data="like"))
+            result_id,
+            "제목",
+            InputTextMessageContent(text, parse_mode="HTML"),
+            reply_markup=keyboard(callback_data="like"),
+        )
 
     update_id = tg.inline_query("취업")
     async with Bot(tg.token, base_url=tg.base_url) as bot:
@@ -421,9 +434,7 @@ async def test_commands_and_descriptions_per_scope_and_language(tg: FakeTelegram
         ("timeout_after_act", TimedOut, True),
     ],
 )
-async def test_fault_kinds(
-    tg: FakeTelegram, kind: str, error: type[TelegramError], acted: bool
-) -> None:
+async def test_fault_kinds(tg: FakeTelegram, kind: str, error: type[TelegramError], acted: bool) -> None:
     tg.fail_next("sendMessage", kind, retry_after=3)
     async with Bot(tg.token, base_url=tg.base_url) as bot:
         with pytest.raises(error) as raised:
@@ -440,7 +451,10 @@ def test_fail_next_wildcard_and_times(tg: FakeTelegram, api: Api) -> None:
     tg.fail_next("*", "http500", times=2)
     assert api("getMe").status_code == 500
     assert api("sendChatAction", chat_id=str(CHAT), action="typing").json() == {
-        "ok": False, "error_code": 500, "description": "Internal Server Error"}
+        "ok": False,
+        "error_code": 500,
+        "description": "Internal Server Error",
+    }
     assert api("getMe").status_code == 200
     with pytest.raises(ValueError, match="unknown fault kind"):
         tg.fail_next("getMe", "gremlins")
@@ -469,7 +483,8 @@ async def test_application_polls_the_fake(tg: FakeTelegram) -> None:
         assert update.effective_message is not None
         await update.effective_message.reply_html(
             f"<b>안녕하세요</b> {html.escape(' '.join(context.args or []))}",
-            reply_markup=keyboard(callback_data="again"))
+            reply_markup=keyboard(callback_data="again"),
+        )
 
     async def again(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         assert update.callback_query is not None
@@ -487,8 +502,7 @@ async def test_application_polls_the_fake(tg: FakeTelegram) -> None:
         sent = await asyncio.to_thread(tg.wait_for, lambda t: t.last_message(CHAT), 5)
         assert sent["text"] == "안녕하세요 <tag>"
         update_id = tg.press_button(CHAT, sent["message_id"], "again")
-        await asyncio.to_thread(
-            tg.wait_for, lambda t: t.messages(CHAT)[0]["text"] == "다시", 5)
+        await asyncio.to_thread(tg.wait_for, lambda t: t.messages(CHAT)[0]["text"] == "다시", 5)
         assert tg.callback_answer(update_id) is not None
         await app.updater.stop()
         await app.stop()
