@@ -112,9 +112,9 @@ def _dispatch(args: argparse.Namespace, env: Env) -> int:
                 file=env.stderr,
             )
     if command == "run":
-        from bot import telegram_app
+        from bot import telegram_run
 
-        return telegram_app.run(
+        return telegram_run.run(
             args.config, args.knowledge, webhook=getattr(args, "webhook", False), environ=env.environ
         )
     if command == "report":

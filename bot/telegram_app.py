@@ -10,18 +10,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-import sys
 import traceback
 import weakref
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeAlias, cast
 
 from telegram import Bot, BotCommand, Message, Update
 from telegram.constants import ChatType
-from telegram.error import Forbidden, InvalidToken, TelegramError
+from telegram.error import Forbidden, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -36,7 +34,6 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import loader
 from bot.answers import Assistant, Reply
 from bot.config import TelegramSettings
 from bot.telegram_render import edit, inline_results, send, with_retries
@@ -47,8 +44,6 @@ TelegramApp: TypeAlias = Application[Any, Any, Any, Any, Any, Any]
 
 ASSISTANT_KEY = "assistant"
 COMMANDS = (("start", "시작하기"), ("menu", "프로그램 메뉴 보기"), ("help", "물어보는 방법"))
-TOKEN_PATTERN = re.compile(r"[0-9]{5,}:[A-Za-z0-9_-]{30,}")
-SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 INLINE_CACHE_SECONDS = 60
 PROFILE_TIMEOUT_SECONDS = 20.0
 CONCURRENT_UPDATES = 32
@@ -316,150 +311,3 @@ async def _sync_short(bot: Bot, settings: TelegramSettings) -> bool:
     if not wanted or (await bot.get_my_short_description()).short_description.strip() == wanted:
         return False
     return await bot.set_my_short_description(wanted)
-
-
-# -- running -------------------------------------------------------------------------------
-
-
-class SetupError(Exception):
-    """A setting missing for Telegram: one Korean line and one English line for the operator."""
-
-    def __init__(self, korean: str, english: str) -> None:
-        super().__init__(f"{korean}\n{english}")
-
-
-@dataclass(frozen=True)
-class Webhook:
-    listen: str
-    port: int
-    url_path: str
-    webhook_url: str
-    secret_token: str
-
-
-def run(config_path: Path, knowledge_dir: Path | None, *, webhook: bool, environ: Mapping[str, str]) -> int:
-    """Run the bot until SIGINT/SIGTERM; the exit code for the command line."""
-    try:
-        token = check_token(environ.get("TELEGRAM_BOT_TOKEN", ""))
-        assistant = loader.load(config_path, knowledge_dir)
-        settings = assistant.config.telegram
-        hook = webhook_settings(settings, environ) if webhook else None
-    except SetupError as error:
-        print(error, file=sys.stderr)
-        return 2
-    guard_logs(token, hook.secret_token if hook else "")
-    base_url = environ.get("TELEGRAM_BASE_URL", "").strip() or settings.base_url
-    application = build_application(assistant, token, base_url=base_url)
-    try:
-        if hook is None:
-            application.run_polling(allowed_updates=Update.ALL_TYPES)
-        else:
-            application.run_webhook(
-                listen=hook.listen,
-                port=hook.port,
-                url_path=hook.url_path,
-                webhook_url=hook.webhook_url,
-                secret_token=hook.secret_token,
-                allowed_updates=Update.ALL_TYPES,
-            )
-    except InvalidToken:
-        print(
-            "텔레그램이 TELEGRAM_BOT_TOKEN을 거부했습니다. @BotFather에서 토큰을 다시 확인하세요.\n"
-            "Telegram rejected TELEGRAM_BOT_TOKEN; check the token with @BotFather.",
-            file=sys.stderr,
-        )
-        return 2
-    except TelegramError as error:
-        log.error("the bot stopped: %s: %s", type(error).__name__, error)
-        return 1
-    return 0
-
-
-def check_token(token: str) -> str:
-    """The token if it looks like one from @BotFather; never echoes it back."""
-    token = token.strip()
-    if TOKEN_PATTERN.fullmatch(token):
-        return token
-    korean, english = (
-        ("TELEGRAM_BOT_TOKEN이 설정되지 않았습니다", "TELEGRAM_BOT_TOKEN is not set")
-        if not token
-        else ("TELEGRAM_BOT_TOKEN의 형식이 맞지 않습니다", "TELEGRAM_BOT_TOKEN is malformed")
-    )
-    raise SetupError(
-        f"{korean}. @BotFather가 준 토큰(123456789:AA... 꼴)을 export TELEGRAM_BOT_TOKEN=... 으로 "
-        "넣으세요. 텔레그램 없이 시험하려면 python -m bot chat 을 쓰세요.",
-        f"{english}: export TELEGRAM_BOT_TOKEN=<the 123456789:AA... token from @BotFather>, "
-        "or try the bot without Telegram: python -m bot chat",
-    )
-
-
-def webhook_settings(settings: TelegramSettings, environ: Mapping[str, str]) -> Webhook:
-    """Webhook settings from config.yaml, overridden by the environment; refuses a bad one."""
-    url = environ.get("TELEGRAM_WEBHOOK_URL", "").strip() or settings.webhook_url
-    secret = environ.get("TELEGRAM_WEBHOOK_SECRET", "").strip() or settings.secret_token
-    port = environ.get("TELEGRAM_WEBHOOK_PORT", "").strip() or str(settings.port)
-    if not url.startswith("https://"):
-        raise SetupError(
-            "웹훅에는 공개 https 주소가 필요합니다: export TELEGRAM_WEBHOOK_URL=https://example.org/telegram",
-            "A webhook needs a public https URL: export TELEGRAM_WEBHOOK_URL=https://example.org/telegram",
-        )
-    if not SECRET_PATTERN.fullmatch(secret):
-        how = "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
-        raise SetupError(
-            "웹훅 비밀 토큰(영문, 숫자, _, - 로 256자 이하)이 필요합니다: "
-            f"export TELEGRAM_WEBHOOK_SECRET=$({how})",
-            f"A webhook needs a secret token (A-Z, a-z, 0-9, _ and -, up to 256): "
-            f"export TELEGRAM_WEBHOOK_SECRET=$({how})",
-        )
-    if not port.isdigit() or not 1 <= int(port) <= 65535:
-        raise SetupError(
-            "TELEGRAM_WEBHOOK_PORT는 1에서 65535 사이의 숫자여야 합니다.",
-            "TELEGRAM_WEBHOOK_PORT must be a number from 1 to 65535.",
-        )
-    listen = environ.get("TELEGRAM_WEBHOOK_LISTEN", "").strip() or settings.listen
-    return Webhook(listen, int(port), settings.url_path, url, secret)
-
-
-class RedactSecrets(logging.Filter):
-    """Replace secrets (the bot token's, the webhook's) in every record a handler emits."""
-
-    def __init__(self, *secrets: str) -> None:
-        super().__init__()
-        self.secrets = tuple(secret for secret in secrets if secret)
-
-    def redact(self, text: str) -> str:
-        for secret in self.secrets:
-            text = text.replace(secret, "<secret>")
-        return text
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except Exception:  # a malformed logging call: the formatter reports it
-            return True
-        if self.redact(message) != message:
-            record.msg, record.args = self.redact(message), None
-        if record.exc_info and not record.exc_text:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
-        if record.exc_text:
-            record.exc_text = self.redact(record.exc_text)
-        if record.stack_info:
-            record.stack_info = self.redact(record.stack_info)
-        return True
-
-
-def guard_logs(token: str, *secrets: str) -> None:
-    """Keep the token, other secrets and user data out of the logs, whatever LOG_LEVEL says.
-
-    httpx logs every request URL, token included, at INFO; PTB logs whole updates and
-    API parameters (user text) at DEBUG. The filter catches anything that slips through.
-    """
-    root = logging.getLogger()
-    level = root.getEffectiveLevel()
-    logging.getLogger("httpx").setLevel(max(logging.WARNING, level))
-    logging.getLogger("httpcore").setLevel(max(logging.WARNING, level))
-    logging.getLogger("telegram").setLevel(max(logging.INFO, level))
-    redact = RedactSecrets(token.partition(":")[2] or token, *secrets)
-    for handler in root.handlers:
-        if not any(isinstance(f, RedactSecrets) and f.secrets == redact.secrets for f in handler.filters):
-            handler.addFilter(redact)

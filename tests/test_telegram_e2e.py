@@ -24,7 +24,7 @@ import pytest
 from telegram import Update
 from telegram.request import BaseRequest, HTTPXRequest
 
-from bot import telegram_app, telegram_render
+from bot import telegram_app, telegram_render, telegram_run
 from bot.answers import Assistant
 from bot.telegram_app import TelegramApp
 from tests.fake_telegram import FakeTelegram, utf16_len
@@ -49,7 +49,7 @@ def guarded_logs(tg: FakeTelegram, caplog: pytest.LogCaptureFixture) -> Iterator
     levels = {name: logging.getLogger(name).level for name in names}
     filters = {h: list(h.filters) for h in logging.getLogger().handlers}
     caplog.set_level(logging.DEBUG)
-    telegram_app.guard_logs(tg.token)
+    telegram_run.guard_logs(tg.token)
     yield caplog
     for name, level in levels.items():
         logging.getLogger(name).setLevel(level)

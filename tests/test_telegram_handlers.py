@@ -21,7 +21,7 @@ from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
-from bot import telegram_app, telegram_render
+from bot import telegram_app, telegram_render, telegram_run
 from bot.answers import Assistant, Block, Button, Outcome, Reply
 from bot.telegram_app import TelegramApp
 from bot.telegram_render import MAX_MESSAGE, Piece, render_chunks, render_html
@@ -640,10 +640,10 @@ def test_api_urls(given: str, api: str, files: str) -> None:
 )
 def test_token_format(token: str, ok: bool) -> None:
     if ok:
-        assert telegram_app.check_token(token) == token.strip()
+        assert telegram_run.check_token(token) == token.strip()
     else:
-        with pytest.raises(telegram_app.SetupError) as caught:
-            telegram_app.check_token(token)
+        with pytest.raises(telegram_run.SetupError) as caught:
+            telegram_run.check_token(token)
         lines = str(caught.value).splitlines()
         assert len(lines) == 2 and all("python -m bot chat" in line for line in lines)
         assert token.strip() == "" or token.strip() not in str(caught.value)
@@ -651,7 +651,7 @@ def test_token_format(token: str, ok: bool) -> None:
 
 @pytest.mark.parametrize("environ", [{}, {"TELEGRAM_BOT_TOKEN": "not-a-token"}])
 def test_run_without_a_token_exits_2(environ: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:
-    assert telegram_app.run(ROOT / "config.yaml", None, webhook=False, environ=environ) == 2
+    assert telegram_run.run(ROOT / "config.yaml", None, webhook=False, environ=environ) == 2
     err = capsys.readouterr().err.splitlines()
     assert len(err) == 2 and "TELEGRAM_BOT_TOKEN" in err[0] and "python -m bot chat" in err[1]
 
@@ -672,7 +672,7 @@ def restore_logging() -> Iterator[None]:
 @pytest.mark.usefixtures("restore_logging")
 def test_run_refuses_a_webhook_without_a_secret(capsys: pytest.CaptureFixture[str]) -> None:
     environ = {"TELEGRAM_BOT_TOKEN": DEFAULT_TOKEN, "TELEGRAM_WEBHOOK_URL": "https://example.org/telegram"}
-    assert telegram_app.run(ROOT / "config.yaml", None, webhook=True, environ=environ) == 2
+    assert telegram_run.run(ROOT / "config.yaml", None, webhook=True, environ=environ) == 2
     err = capsys.readouterr().err
     assert "TELEGRAM_WEBHOOK_SECRET" in err and DEFAULT_TOKEN not in err
 
@@ -699,8 +699,8 @@ def test_run_refuses_a_webhook_without_a_secret(capsys: pytest.CaptureFixture[st
 def test_bad_webhook_settings_are_refused(
     assistant: Assistant, environ: dict[str, str], problem: str
 ) -> None:
-    with pytest.raises(telegram_app.SetupError, match=problem):
-        telegram_app.webhook_settings(assistant.config.telegram, environ)
+    with pytest.raises(telegram_run.SetupError, match=problem):
+        telegram_run.webhook_settings(assistant.config.telegram, environ)
 
 
 def test_webhook_settings_from_the_environment(assistant: Assistant) -> None:
@@ -710,15 +710,15 @@ def test_webhook_settings_from_the_environment(assistant: Assistant) -> None:
         "TELEGRAM_WEBHOOK_PORT": "8443",
         "TELEGRAM_WEBHOOK_LISTEN": "0.0.0.0",
     }
-    hook = telegram_app.webhook_settings(assistant.config.telegram, environ)
-    assert hook == telegram_app.Webhook("0.0.0.0", 8443, "telegram", "https://e.org/telegram", "Ab_1-x")
+    hook = telegram_run.webhook_settings(assistant.config.telegram, environ)
+    assert hook == telegram_run.Webhook("0.0.0.0", 8443, "telegram", "https://e.org/telegram", "Ab_1-x")
 
 
 def test_redaction_filter_hides_the_secrets() -> None:
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     handler.setFormatter(logging.Formatter("%(message)s"))
-    handler.addFilter(telegram_app.RedactSecrets(DEFAULT_TOKEN.partition(":")[2], "hook-secret"))
+    handler.addFilter(telegram_run.RedactSecrets(DEFAULT_TOKEN.partition(":")[2], "hook-secret"))
     logger = logging.getLogger("tests.redaction")
     logger.addHandler(handler)
     try:
@@ -740,10 +740,10 @@ def test_redaction_filter_hides_the_secrets() -> None:
 @pytest.mark.usefixtures("restore_logging")
 def test_guard_logs_silences_request_urls_and_update_dumps() -> None:
     logging.getLogger().setLevel(logging.DEBUG)
-    telegram_app.guard_logs(DEFAULT_TOKEN)
-    telegram_app.guard_logs(DEFAULT_TOKEN)  # twice: one filter per handler, not two
+    telegram_run.guard_logs(DEFAULT_TOKEN)
+    telegram_run.guard_logs(DEFAULT_TOKEN)  # twice: one filter per handler, not two
     assert logging.getLogger("httpx").getEffectiveLevel() == logging.WARNING
     assert logging.getLogger("httpcore").getEffectiveLevel() == logging.WARNING
     assert not logging.getLogger("telegram.ext.Application").isEnabledFor(logging.DEBUG)
     for handler in logging.getLogger().handlers:
-        assert len([f for f in handler.filters if isinstance(f, telegram_app.RedactSecrets)]) == 1
+        assert len([f for f in handler.filters if isinstance(f, telegram_run.RedactSecrets)]) == 1
