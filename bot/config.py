@@ -68,6 +68,7 @@ class Messages:
     non_text: str
     unknown_action: str
     contact: str
+    flood: str = "메시지가 너무 빨리 들어오고 있습니다. 잠시 기다렸다가 다시 물어봐 주세요."
     privacy: str = (
         "이 봇은 질문 내용(전화번호·주민등록번호·이메일·긴 숫자는 가림), 답한 결과, 누른 버튼과 "
         "'도움이 됐나요' 응답을 기록합니다. 텔레그램 아이디, 이름, 대화방 번호는 기록하지 않습니다. "
@@ -111,6 +112,14 @@ class FeedbackSettings:
 
 
 @dataclass(frozen=True)
+class FloodSettings:
+    """Beyond max_messages in per_seconds a chat gets one notice and no answers."""
+
+    max_messages: int = 5
+    per_seconds: float = 10.0
+
+
+@dataclass(frozen=True)
 class Config:
     contact: Contact
     urgent: Urgent
@@ -121,6 +130,7 @@ class Config:
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
     question_log: QuestionLogSettings = field(default_factory=QuestionLogSettings)
     feedback: FeedbackSettings = field(default_factory=FeedbackSettings)
+    flood: FloodSettings = field(default_factory=FloodSettings)
     admins: tuple[int, ...] = ()
     path: Path = Path("config.yaml")
 
@@ -151,6 +161,8 @@ def _check(config: Config, path: Path) -> None:
     for link in (*config.urgent.links, Link(config.contact.name, config.contact.url)):
         if not link.url.startswith(("https://", "http://")):
             raise ConfigError(f"link {link.text!r}: URL must start with https://", path)
+    if config.flood.max_messages < 1 or config.flood.per_seconds <= 0:
+        raise ConfigError("flood: max_messages must be at least 1 and per_seconds above 0", path)
     if config.question_log.retention_days < 1:
         raise ConfigError("question_log.retention_days: must be at least 1", path)
     if not config.urgent.patterns:
