@@ -55,18 +55,29 @@ class Catalog:
     version: str
     sections: dict[str, Section] = field(default_factory=dict)
     drafts: tuple[Article, ...] = ()
+    _programs: dict[str, Program] = field(init=False, repr=False, compare=False)
+    _articles: dict[str, Article] = field(init=False, repr=False, compare=False)
+    _by_section: dict[str, tuple[Program, ...]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_section: dict[str, list[Program]] = {}
+        for program in self.programs:
+            by_section.setdefault(program.section_id, []).append(program)
+        object.__setattr__(self, "_programs", {p.id: p for p in reversed(self.programs)})
+        object.__setattr__(self, "_articles", {a.id: a for a in self.articles})
+        object.__setattr__(self, "_by_section", {k: tuple(v) for k, v in by_section.items()})
 
     def section(self, section_id: str) -> Section | None:
         return self.sections.get(section_id)
 
     def program(self, program_id: str) -> Program | None:
-        return next((p for p in self.programs if p.id == program_id), None)
+        return self._programs.get(program_id)
 
     def article(self, article_id: str) -> Article | None:
-        return next((a for a in self.articles if a.id == article_id), None)
+        return self._articles.get(article_id)
 
     def programs_for(self, section_id: str) -> tuple[Program, ...]:
-        return tuple(p for p in self.programs if p.section_id == section_id)
+        return self._by_section.get(section_id, ())
 
 
 def load_catalog(directory: Path) -> Catalog:
@@ -144,17 +155,21 @@ def _resolve(
 ) -> tuple[Program, ...]:
     by_id = {a.id: a for a in articles}
     programs: list[Program] = []
+    taken: set[str] = set()
     for path, entry in entries:
         try:
-            programs.append(_resolve_one(entry, by_id, path, {p.id for p in programs}))
+            programs.append(_resolve_one(entry, by_id, path, taken))
+            taken.add(programs[-1].id)
         except KnowledgeError as e:
             errors.append(e)
-    named = {p.section_id.rsplit("-", 1)[0] for p in programs}
+    article_of = {s.id: a.id for a in articles for s in a.all_sections()}
+    named = {article_of[p.section_id] for p in programs}
     for article in articles:  # a new article needs no programs entry to reach the menu
         if article.id not in named:
-            taken = {p.id for p in programs}  # an article named like a program must not shadow it
+            # an article named like a program must not shadow it
             pid = article.id if article.id not in taken else article.overview.id
             programs.append(Program(id=pid, label=article.title, section_id=article.overview.id))
+            taken.add(pid)
     return tuple(programs)
 
 

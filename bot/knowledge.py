@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import itertools
 import re
@@ -61,7 +62,7 @@ class Article:
     def published(self) -> bool:
         return self.status == "publish"
 
-    @property
+    @functools.cached_property
     def overview(self) -> Section:
         return Section(
             id=f"{self.id}-{OVERVIEW}",

@@ -69,6 +69,7 @@ _KEY_TO_JAMO = _KEYBOARD | {
 }
 _KEYS_TO_JAMO_TABLE = str.maketrans(_KEY_TO_JAMO)
 _ASCII_LETTER_RUN = re.compile(r"[A-Za-z]+")
+_SYLLABLE_RE = re.compile("[\uac00-\ud7a3]")
 
 
 def _syllable_keystrokes(code: int) -> str:
@@ -355,7 +356,7 @@ def is_choseong_query(text: str) -> bool:
 
 def syllable_count(text: str) -> int:
     """Number of precomposed Hangul syllables in text."""
-    return sum(1 for ch in text if _SYLLABLE_FIRST <= ord(ch) <= _SYLLABLE_LAST)
+    return len(_SYLLABLE_RE.findall(text))
 
 
 # Letters people confuse when typing: plain/tense/aspirated initials; vowels

@@ -8,6 +8,7 @@ these only say which words carry no topic.
 
 from __future__ import annotations
 
+import functools
 import re
 
 # Trailing particles and copula endings, tried longest first.
@@ -24,6 +25,9 @@ PARTICLES = tuple(
         reverse=True,
     )
 )
+
+_PARTICLE_SET = frozenset(PARTICLES)
+_PARTICLE_SIZES = sorted({len(p) for p in PARTICLES}, reverse=True)
 
 # Noun suffixes that add no topic: plural, "method of", "place of", "for", "by".
 SUFFIXES = ("들", "법", "처", "용", "별")
@@ -99,10 +103,15 @@ def stems(word: str, verbal: bool = True, shortest: int = 2) -> list[str]:
     Ordered from the whole word to the shortest stem; a stem keeps at least
     `shortest` syllables, so that 제도 stays 제도 and 아이 stays 아이.
     """
+    return list(_stems(word, verbal, shortest))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _stems(word: str, verbal: bool, shortest: int) -> tuple[str, ...]:
     forms = [word]
-    for particle in PARTICLES:
-        if word.endswith(particle) and len(word) - len(particle) >= shortest:
-            forms.append(word[: -len(particle)])
+    for size in _PARTICLE_SIZES:  # longest first, like PARTICLES
+        if len(word) - size >= shortest and word[-size:] in _PARTICLE_SET:
+            forms.append(word[:-size])
     for form in list(forms):
         if form.endswith(SUFFIXES) and len(form) - 1 >= shortest:
             forms.append(form[:-1])
@@ -110,9 +119,10 @@ def stems(word: str, verbal: bool = True, shortest: int = 2) -> list[str]:
         found = _VERBAL_ENDING.search(word, 1)
         if found and found.start() >= 1:
             forms.append(word[: found.start()])
-    return list(dict.fromkeys(forms))
+    return tuple(dict.fromkeys(forms))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def is_stopword(word: str) -> bool:
     """Function words, question words and common predicates, with or without particles."""
     if word in STOPWORDS or any(s in STOPWORDS for s in stems(word, shortest=1)[1:]):

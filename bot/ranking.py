@@ -9,10 +9,12 @@ of its words matches, and a long message is judged by all of it.
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot import korean, lexicon
@@ -22,8 +24,11 @@ GENERIC_WEIGHT = 0.3
 CONTEXT_WEIGHT = 0.1
 SHORT_UNKNOWN_WEIGHT = 0.4
 PREDICATE_WEIGHT = 0.5
+NOMINATE = 100  # postings above which a term only adds to sections other words named
 FULL_EVIDENCE = 0.7  # a word matched this well (a key, a word of a key) counts as explained
 MAX_PHRASE_WORDS = 4
+# per word of the message: (quality, evidence, field, whether it names the section)
+PerWord = dict[int, tuple[float, Evidence, str, bool]]
 _LATIN_RUN = re.compile(r"[A-Za-z]+")
 
 
@@ -73,39 +78,42 @@ class Ranker:
         total = sum(w.weight for w in words)
         if total <= 0:
             return SearchResult(text, tuple(words), ())
-        per_target: dict[int, dict[int, tuple[float, Evidence, str, bool]]] = defaultdict(dict)
+        per_target: dict[int, PerWord] = defaultdict(dict)
+        # A term found in very many sections nominates none; it only adds to those others named.
+        broad = [(wi, t, e) for wi, w in enumerate(words) for t, e in w.matches if len(t.postings) > NOMINATE]
         for wi, word in enumerate(words):
             for term, evidence in word.matches:
-                for target, (field_weight, field_name) in term.postings.items():
-                    quality = evidence.quality * field_weight
-                    names = term.names_program(field_name)
-                    seen = per_target[target].get(wi)
-                    if seen is None or (quality, names) > (seen[0], seen[3]):
-                        per_target[target][wi] = (quality, evidence, field_name, names)
-        candidates = []
-        for target, per_word in per_target.items():
-            score = sum(words[wi].weight * q for wi, (q, *_) in per_word.items()) / total
-            explains = tuple(
-                words[wi].weight * min(1.0, per_word[wi][0] / FULL_EVIDENCE) / total
-                if wi in per_word
-                else 0.0
-                for wi in range(len(words))
-            )
-            specific = max((q for q, _, _, s in per_word.values() if s), default=0.0)
-            named_by = frozenset(wi for wi, (_, _, f, s) in per_word.items() if s and f in WHOLE_KEYS)
-            candidates.append(
-                Candidate(
-                    self.index.targets[target],
-                    score,
-                    sum(explains),
-                    specific,
-                    tuple((e, f) for _, e, f, _ in per_word.values()),
-                    explains,
-                    named_by,
-                )
-            )
-        candidates.sort(key=lambda c: (-c.score, -c.specific, c.target.section.id))
-        return SearchResult(text, tuple(words), tuple(candidates[:limit]))
+                if len(term.postings) <= NOMINATE:
+                    _collect(per_target, wi, term, evidence, term.postings.items())
+        for wi, term, evidence in broad:
+            postings = ((t, term.postings[t]) for t in list(per_target) if t in term.postings)
+            _collect(per_target, wi, term, evidence, postings)
+        ranked = heapq.nlargest(
+            limit,
+            per_target.items(),
+            key=lambda item: (
+                sum(words[wi].weight * q for wi, (q, *_) in item[1].items()),
+                max((q for q, _, _, names in item[1].values() if names), default=0.0),
+                -item[0],
+            ),
+        )
+        candidates = [self._candidate(target, per_word, words, total) for target, per_word in ranked]
+        return SearchResult(text, tuple(words), tuple(candidates))
+
+    def _candidate(self, target: int, per_word: PerWord, words: list[Word], total: float) -> Candidate:
+        explains = tuple(
+            words[wi].weight * min(1.0, per_word[wi][0] / FULL_EVIDENCE) / total if wi in per_word else 0.0
+            for wi in range(len(words))
+        )
+        return Candidate(
+            self.index.targets[target],
+            sum(words[wi].weight * q for wi, (q, *_) in per_word.items()) / total,
+            sum(explains),
+            max((q for q, _, _, names in per_word.values() if names), default=0.0),
+            tuple((e, f) for _, e, f, _ in per_word.values()),
+            explains,
+            frozenset(wi for wi, (_, _, f, names) in per_word.items() if names and f in WHOLE_KEYS),
+        )
 
     # -- the message -------------------------------------------------------------
 
@@ -123,12 +131,24 @@ class Ranker:
         analysed: list[Word] = []
         for word in words:
             matches = self.match(word)
-            pieces = self._split_compound(word) if not matches else [word]
-            if len(pieces) > 1 and any(p in self.index.terms for p in pieces):
+            pieces = self._pieces(word, matches)
+            if len(pieces) > 1:
                 analysed.extend(_word(p, self.match(p)) for p in pieces if not lexicon.is_stopword(p))
             else:
                 analysed.append(_word(word, matches, typed.get(word, "")))
         return analysed
+
+    def _pieces(self, word: str, matches: list[Match]) -> list[str]:
+        """Keys written together (장애인취업알선제도 = 장애인취업알선 + 제도), unless the
+        word is a key itself or a typing slip of one (쥰련수당) and the split would leave
+        letters unexplained."""
+        if any(e.how == "exact" and t.strong for t, e in matches):
+            return [word]
+        pieces = self._split_compound(word)
+        if len(pieces) < 2 or not any(p in self.index.terms for p in pieces):
+            return [word]
+        known = all(self._known(p) or _listed(p) for p in pieces)
+        return pieces if known or not any(e.how == "typo" for _, e in matches) else [word]
 
     def match(self, word: str) -> list[Match]:
         """Terms a word matches, strongest way first."""
@@ -228,6 +248,22 @@ class Ranker:
 
     def _known(self, piece: str) -> bool:
         return len(piece) >= 2 and (piece in self.index.terms or piece in lexicon.STOPWORDS)
+
+
+def _collect(
+    per_target: dict[int, PerWord],
+    wi: int,
+    term: Term,
+    evidence: Evidence,
+    postings: Iterable[tuple[int, tuple[float, str]]],
+) -> None:
+    """Keep, per section and word, the best evidence and whether it names the section."""
+    for target, (field_weight, field_name) in postings:
+        quality = evidence.quality * field_weight
+        names = term.names_program(field_name)
+        seen = per_target[target].get(wi)
+        if seen is None or (quality, names) > (seen[0], seen[3]):
+            per_target[target][wi] = (quality, evidence, field_name, names)
 
 
 def _terms(matches: list[Match]) -> list[Term]:
