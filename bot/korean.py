@@ -389,7 +389,7 @@ def _parts(ch: str) -> tuple[str, str, str]:
     )
 
 
-def typo_cost(a: str, b: str) -> float | None:
+def typo_cost(a: str, b: str, limit: float = float("inf")) -> float | None:
     """How far apart two equally long words are as typing slips, or None if not comparable.
 
     Per syllable, a confusable letter costs 0.5 and any other 1.0, at most 1.0 a
@@ -397,9 +397,10 @@ def typo_cost(a: str, b: str) -> float | None:
     포탈/포털), a final pronounced alike or missing (장애잉/장애인, 팩키지/패키지),
     the tense or aspirated form of an initial (알썬/알선). A different initial or
     an unrelated vowel usually makes a different word (대학생/재학생, 지도/제도).
+    None also when the cost would exceed `limit`.
     """
-    if len(a) != len(b):
-        return None
+    if len(a) != len(b) or 0.5 * sum(x != y for x, y in zip(a, b, strict=True)) > limit:
+        return None  # (each differing syllable costs at least 0.5)
     cost = 0.0
     for x, y in zip(a, b, strict=True):
         if x == y:
@@ -411,4 +412,6 @@ def typo_cost(a: str, b: str) -> float | None:
         vowel = 0.0 if m1 == m2 else 0.5 if frozenset((m1, m2)) in _CLOSE_VOWELS else 1.0
         final = 0.5 if not (f1 and f2) and f1 != f2 else _letter_cost(f1, f2, _FINAL_FAMILY)
         cost += min(1.0, _letter_cost(i1, i2, _INITIAL_FAMILY) + vowel + final)
+        if cost > limit:
+            return None
     return cost

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 from bot.answers import Assistant
@@ -11,9 +12,15 @@ from bot.config import load_config
 
 def load(config_path: Path, knowledge_dir: Path | None = None) -> Assistant:
     """Load and validate everything; raises a BotError subclass naming each bad file."""
-    config = load_config(config_path, knowledge_dir)
-    catalog = load_catalog(config.knowledge_dir)
-    return Assistant(config, catalog)
+    collecting = gc.isenabled()
+    gc.disable()  # the index is hundreds of thousands of small objects, none of them garbage
+    try:
+        config = load_config(config_path, knowledge_dir)
+        catalog = load_catalog(config.knowledge_dir)
+        return Assistant(config, catalog)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def summary(assistant: Assistant) -> list[str]:

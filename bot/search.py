@@ -243,8 +243,8 @@ def _slip_quality(form: str, key: str) -> float | None:
     if form.isascii():  # Latin words: plain edit similarity
         similarity = Indel.normalized_similarity(form, key)
         return similarity if similarity >= LATIN_FUZZY_MIN else None
-    cost = korean.typo_cost(form, key)
-    if cost is None or cost > _slip_budget(len(form)):
+    cost = korean.typo_cost(form, key, limit=_slip_budget(len(form)))
+    if cost is None:
         return None
     return 1 - cost / (2 * len(form))
 
