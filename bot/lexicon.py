@@ -49,7 +49,8 @@ STOPWORDS = frozenset(
     했는데 할 할지 하고 하려면 함 합니다 하죠 해줘요 해주나요 해주세요 해줘 하는데 하는지 하는거 해서
     해야돼 해야함 하기 돼요 되나요 되는 되면 됨 된다 되는거 되는지 돼 되죠 되요 되는데 된대요 될까요
     알려주세요 알려줘 알려줘요 알려주실 알려주실래요 알고싶어요 알고싶습니다 알고싶다 궁금해요
-    궁금합니다 궁금 궁금한데 설명해주세요 가르쳐주세요 말해줘 부탁 부탁해요 부탁드립니다 좀 그냥 진짜
+    궁금합니다 궁금 궁금한데 법 쓰는 쓰면 써요 쓰나요 설명해주세요 가르쳐주세요 말해줘 부탁
+    부탁해요 부탁드립니다 좀 그냥 진짜
     정말 너무 많이 혹시 다시 먼저 바로 빨리 대충 제일 가장 또 같이 따로 꼭 한번 한번에 자꾸 계속 아직
     벌써 이미 항상 보통 주로 대략 대충요 잘 못 안 더 덜 다 모두 전부 전체적으로 것 거 게 건 걸 수 때 등
     및 그 이 저 그런 이런 저런 그런거 이런거 같은 같은거 같아요 같은데 곳 데 분 점 아무 모든 각 직접
@@ -113,7 +114,7 @@ def _stems(word: str, verbal: bool, shortest: int) -> tuple[str, ...]:
         if len(word) - size >= shortest and word[-size:] in _PARTICLE_SET:
             forms.append(word[:-size])
     for form in list(forms):
-        if form.endswith(SUFFIXES) and len(form) - 1 >= shortest:
+        if form.endswith(SUFFIXES) and len(form) - 1 >= max(2, shortest):  # 임용 is no 임 + 용
             forms.append(form[:-1])
     if verbal:
         found = _VERBAL_ENDING.search(word, 1)

@@ -287,7 +287,7 @@ def _word(text: str, matches: list[Match], typed: str = "") -> Word:
         weight = GENERIC_WEIGHT
     elif korean.syllable_count(forms[-1]) < 2 and not (text.isascii() and len(text) >= 4):
         weight = SHORT_UNKNOWN_WEIGHT
-    elif lexicon.looks_like_predicate(lexicon.stems(text, verbal=False)[-1]):
+    elif lexicon.looks_like_predicate(text) or lexicon.looks_like_predicate(forms[-1]):
         weight = PREDICATE_WEIGHT
     else:
         weight = 1.0

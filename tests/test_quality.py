@@ -50,7 +50,7 @@ def tally(assistant: Assistant, name: str) -> dict[str, list[str]]:
 
 @pytest.mark.parametrize(
     ("name", "min_accuracy", "max_wrong"),
-    [("devset.jsonl", 0.95, 0.02), ("more_questions.jsonl", 0.9, 0.0)],
+    [("devset.jsonl", 0.95, 0.02), ("more_questions.jsonl", 0.9, 0.0), ("more_questions_2.jsonl", 0.9, 0.0)],
 )
 def test_answer_quality(assistant: Assistant, name: str, min_accuracy: float, max_wrong: float) -> None:
     verdicts = tally(assistant, name)
