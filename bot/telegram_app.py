@@ -13,11 +13,12 @@ import re
 import traceback
 import weakref
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeAlias, cast
 
-from telegram import Bot, BotCommand, Message, Update
+from telegram import Message, Update
 from telegram.constants import ChatType
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import (
@@ -30,12 +31,19 @@ from telegram.ext import (
     ContextTypes,
     InlineQueryHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 from telegram.request import BaseRequest
 
-from bot.answers import Assistant, Reply
-from bot.config import TelegramSettings
+from bot import loader, telegram_ops, telegram_profile
+from bot.answers import Assistant, Outcome, Reply
+from bot.errors import BotError
+from bot.questionlog import QuestionLog
+from bot.telegram_guard import flood_guard
+from bot.telegram_ops import FEEDBACK_PATTERN, for_telegram, parse_feedback, split_row
+from bot.telegram_profile import ADMIN_COMMANDS as ADMIN_COMMANDS
+from bot.telegram_profile import COMMANDS as COMMANDS
 from bot.telegram_render import edit, inline_results, send, with_retries
 
 log = logging.getLogger(__name__)
@@ -43,16 +51,22 @@ log = logging.getLogger(__name__)
 TelegramApp: TypeAlias = Application[Any, Any, Any, Any, Any, Any]
 
 ASSISTANT_KEY = "assistant"
-COMMANDS = (("start", "시작하기"), ("menu", "프로그램 메뉴 보기"), ("help", "물어보는 방법"))
+QUESTION_LOG_KEY = "question_log"
+KNOWLEDGE_DIR_KEY = "knowledge_dir"  # a --knowledge given at start-up, kept by /reload
+ADMIN_MENUS_KEY = "admin_menus"  # admins whose chat shows the admin commands
 INLINE_CACHE_SECONDS = 60
-PROFILE_TIMEOUT_SECONDS = 20.0
 CONCURRENT_UPDATES = 32
 _PACKAGE_DIR = str(Path(__file__).resolve().parent)
 
 
 def assistant_of(context: ContextTypes.DEFAULT_TYPE) -> Assistant:
-    """The current Assistant; a reload may swap it between two updates, never during one."""
+    """The current Assistant; /reload may swap it at any await, so take it once per update."""
     return cast(Assistant, context.bot_data[ASSISTANT_KEY])
+
+
+def question_log_of(context: ContextTypes.DEFAULT_TYPE) -> QuestionLog | None:
+    """The question log opened at start-up; None when it is off (or not started: tests)."""
+    return cast(QuestionLog | None, context.bot_data.get(QUESTION_LOG_KEY))
 
 
 # -- handlers ------------------------------------------------------------------------------
@@ -75,11 +89,23 @@ async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await reply_to(update, context, assistant_of(context).help())
 
 
+async def on_privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Say what the bot records, why, and for how long."""
+    await reply_to(update, context, telegram_ops.privacy_reply(assistant_of(context).config))
+
+
+async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Explain how to ask in a private chat; in a group, a command not ours is not for us."""
+    chat = update.effective_chat
+    if chat is not None and chat.type == ChatType.PRIVATE:
+        await on_help(update, context)
+
+
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer a question typed in a private chat."""
     message = update.effective_message
     if message is not None and message.text:
-        await reply_to(update, context, assistant_of(context).respond(message.text))
+        await answer_question(update, context, message.text)
 
 
 async def on_group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -87,9 +113,20 @@ async def on_group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     message = update.effective_message
     bot = context.bot
     question = addressed_question(message, bot.id, bot.username) if message else None
-    if question is not None:
-        assistant = assistant_of(context)
-        await reply_to(update, context, assistant.respond(question) if question else assistant.menu())
+    if question:
+        await answer_question(update, context, question)
+    elif question is not None:
+        await reply_to(update, context, assistant_of(context).menu())
+
+
+async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
+    """Answer through the core; record the question (never who asked) and link its buttons."""
+    assistant, chat = assistant_of(context), update.effective_chat
+    reply = assistant.respond(question)
+    if chat is not None:
+        row_id = await telegram_ops.record_question(question_log_of(context), question, reply, chat.id)
+        reply = for_telegram(reply, row_id, assistant.config.feedback)
+    await reply_to(update, context, reply)
 
 
 async def on_non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -103,11 +140,15 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if query is None:
         return
     await answer_quietly(query.answer)
-    data = query.data or ""
-    reply = assistant_of(context).open(data)
-    message, retries = query.message, retries_of(context)
+    data, row_id = split_row(query.data or "")  # the core never sees our row suffix
+    assistant = assistant_of(context)
+    reply = assistant.open(data)
+    message, retries = query.message, assistant.config.telegram.send_retries
     if message is None:  # pressed in an inline message: nothing to send to
         return
+    if row_id is not None and reply.outcome == Outcome.ANSWER:  # a suggestion under a question
+        await telegram_ops.record_pick(question_log_of(context), row_id, reply.section_ids[0])
+        reply = for_telegram(reply, row_id, assistant.config.feedback)
     if (
         data.startswith("menu:")
         and isinstance(message, Message)
@@ -117,6 +158,20 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await send(context.bot, message.chat.id, reply, retries=retries)
 
 
+async def on_feedback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Thank for a "was this helpful?" press, record it, and take the pair of buttons away."""
+    query = update.callback_query
+    parsed = parse_feedback(query.data or "") if query else None
+    if query is None or parsed is None:  # PTB gives empty data to every pattern
+        await on_button(update, context)
+        return
+    config = assistant_of(context).config
+    await answer_quietly(partial(query.answer, config.feedback.thanks))
+    await telegram_ops.record_feedback(question_log_of(context), *parsed)
+    if isinstance(query.message, Message):  # else too old to be known, or an inline message
+        await telegram_ops.remove_feedback(query.message, config.telegram.send_retries)
+
+
 async def on_inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Offer matching sections to share in any chat."""
     query = update.inline_query
@@ -124,6 +179,60 @@ async def on_inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         results = inline_results(assistant_of(context).inline(query.query))
         answer = partial(query.answer, results, cache_time=INLINE_CACHE_SECONDS)
         await with_retries(answer, retries_of(context), "answerInlineQuery")
+
+
+# -- admins --------------------------------------------------------------------------------
+
+
+async def on_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Summarise the question log for an admin: counts and titles only, never a question."""
+    if await admitted(update, context):
+        settings, today = assistant_of(context).config.question_log, datetime.now(UTC).date()
+        lines = await asyncio.to_thread(telegram_ops.stats_lines, settings, today)
+        await reply_to(update, context, telegram_ops.notice(*lines, title=telegram_ops.STATS_TITLE))
+
+
+async def on_reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Reload config and knowledge for an admin; a broken file leaves the old ones serving."""
+    if not await admitted(update, context):
+        return
+    old = assistant_of(context)
+    try:  # the same validation as `python -m bot check`, off the event loop
+        new = await asyncio.to_thread(loader.load, old.config.path, context.bot_data.get(KNOWLEDGE_DIR_KEY))
+    except BotError as error:
+        log.warning("reload refused; still serving knowledge version %s:\n%s", old.catalog.version, error)
+        await reply_to(update, context, telegram_ops.notice(*telegram_ops.reload_failed_lines(old, error)))
+        return
+    await swap_assistant(context.application, new)
+    await reply_to(update, context, telegram_ops.notice(*telegram_ops.reloaded_lines(old, new)))
+    if (new.config.admins, new.config.telegram) != (old.config.admins, old.config.telegram):
+        await publish_profile(context.application)
+
+
+async def admitted(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """An admin in a private chat; anyone else gets what any unknown command gets."""
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None or user.id not in assistant_of(context).config.admins:
+        await on_unknown_command(update, context)
+        return False
+    if chat.type != ChatType.PRIVATE:  # the report is for operators, not for a whole group
+        await reply_to(update, context, telegram_ops.notice(telegram_ops.ADMIN_PRIVATE_ONLY))
+        return False
+    return True
+
+
+async def swap_assistant(application: TelegramApp, new: Assistant) -> None:
+    """Serve `new` from the next update on; reopen the question log if its settings changed."""
+    old = cast(Assistant, application.bot_data[ASSISTANT_KEY])
+    application.bot_data[ASSISTANT_KEY] = new
+    log.info(
+        "reloaded: serving knowledge version %s (%d programs)", new.catalog.version, len(new.catalog.programs)
+    )
+    if new.config.question_log != old.config.question_log:
+        previous = application.bot_data.pop(QUESTION_LOG_KEY, None)
+        opened = await telegram_ops.open_question_log(new.config.question_log)
+        application.bot_data[QUESTION_LOG_KEY] = opened
+        await telegram_ops.close_question_log(previous)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -218,10 +327,12 @@ def build_application(
     base_url: str = "",
     rate_limit: bool = True,
     request: BaseRequest | None = None,
+    knowledge_dir: Path | None = None,
 ) -> TelegramApp:
-    """Wire every handler around an Assistant; `request` replaces HTTP (tests)."""
+    """Wire every handler around an Assistant; `request` replaces HTTP (tests), and
+    `knowledge_dir` is the folder given on the command line, if any (for /reload)."""
     builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = ApplicationBuilder()
-    builder = builder.token(token).post_init(start_up)
+    builder = builder.token(token).post_init(start_up).post_shutdown(shut_down)
     builder = builder.concurrent_updates(PerChatUpdateProcessor(CONCURRENT_UPDATES))
     if base_url:
         api, files = api_urls(base_url)
@@ -232,6 +343,7 @@ def build_application(
         builder = builder.request(request).get_updates_request(request)
     application: TelegramApp = builder.build()
     application.bot_data[ASSISTANT_KEY] = assistant
+    application.bot_data[KNOWLEDGE_DIR_KEY] = knowledge_dir
     message = filters.UpdateType.MESSAGE  # edits of old messages get no second answer
     private = filters.ChatType.PRIVATE & message
     typed = filters.TEXT & ~filters.VIA_BOT  # not an answer the user shared via inline mode
@@ -240,14 +352,19 @@ def build_application(
             CommandHandler("start", on_start, filters=message),
             CommandHandler("menu", on_menu, filters=message),
             CommandHandler("help", on_help, filters=message),
-            MessageHandler(private & filters.COMMAND, on_help),
+            CommandHandler("privacy", on_privacy, filters=message),
+            CommandHandler("stats", on_stats, filters=message),
+            CommandHandler("reload", on_reload, filters=message),
+            MessageHandler(private & filters.COMMAND, on_unknown_command),
             MessageHandler(private & typed, on_text),
             MessageHandler(private & ~filters.TEXT & ~filters.StatusUpdate.ALL, on_non_text),
             MessageHandler(filters.ChatType.GROUPS & message & typed & ~filters.COMMAND, on_group_text),
+            CallbackQueryHandler(on_feedback, pattern=FEEDBACK_PATTERN),
             CallbackQueryHandler(on_button),
             InlineQueryHandler(on_inline),
         ]
     )
+    application.add_handler(TypeHandler(Update, flood_guard), group=-1)  # before every handler
     application.add_error_handler(on_error)
     return application
 
@@ -262,52 +379,23 @@ def api_urls(base_url: str) -> tuple[str, str]:
 
 
 async def start_up(application: TelegramApp) -> None:
-    """Say what is being served, then publish the commands and descriptions."""
-    catalog = cast(Assistant, application.bot_data[ASSISTANT_KEY]).catalog
+    """Say what is being served, open the question log, then publish commands and descriptions."""
+    assistant = cast(Assistant, application.bot_data[ASSISTANT_KEY])
+    catalog = assistant.catalog
     name, version, count = application.bot.username, catalog.version, len(catalog.programs)
     log.info("@%s serving knowledge version %s (%d programs)", name, version, count)
+    opened = await telegram_ops.open_question_log(assistant.config.question_log)
+    application.bot_data[QUESTION_LOG_KEY] = opened
     await publish_profile(application)
 
 
+async def shut_down(application: TelegramApp) -> None:
+    """Close the question log, after the last update was handled."""
+    await telegram_ops.close_question_log(application.bot_data.pop(QUESTION_LOG_KEY, None))
+
+
 async def publish_profile(application: TelegramApp) -> None:
-    """Set the commands and descriptions where they differ; a failure only warns."""
-    settings = cast(Assistant, application.bot_data[ASSISTANT_KEY]).config.telegram
-    try:
-        await asyncio.wait_for(_sync_profile(application.bot, settings), PROFILE_TIMEOUT_SECONDS)
-    except TimeoutError:
-        log.warning("bot commands/description not checked within %.0f s", PROFILE_TIMEOUT_SECONDS)
-
-
-async def _sync_profile(bot: Bot, settings: TelegramSettings) -> None:
-    steps = (
-        ("commands", _sync_commands),
-        ("description", _sync_description),
-        ("short description", _sync_short),
-    )
-    for name, step in steps:
-        try:
-            if await step(bot, settings):
-                log.info("bot %s updated", name)
-        except TelegramError as error:
-            log.warning("bot %s not updated: %s: %s", name, type(error).__name__, error)
-
-
-async def _sync_commands(bot: Bot, settings: TelegramSettings) -> bool:
-    current = [(c.command, c.description) for c in await bot.get_my_commands()]
-    if current == list(COMMANDS):
-        return False
-    return await bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS])
-
-
-async def _sync_description(bot: Bot, settings: TelegramSettings) -> bool:
-    wanted = settings.description.strip()
-    if not wanted or (await bot.get_my_description()).description.strip() == wanted:
-        return False
-    return await bot.set_my_description(wanted)
-
-
-async def _sync_short(bot: Bot, settings: TelegramSettings) -> bool:
-    wanted = settings.short_description.strip()
-    if not wanted or (await bot.get_my_short_description()).short_description.strip() == wanted:
-        return False
-    return await bot.set_my_short_description(wanted)
+    """Set the commands (the admins' too) and descriptions where they differ; failures only warn."""
+    config = cast(Assistant, application.bot_data[ASSISTANT_KEY]).config
+    shown: set[int] = application.bot_data.setdefault(ADMIN_MENUS_KEY, set())
+    await telegram_profile.publish(application.bot, config, shown)

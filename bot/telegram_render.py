@@ -29,7 +29,7 @@ from telegram import (
     ReplyParameters,
 )
 from telegram.constants import InlineKeyboardButtonLimit, MessageLimit, ParseMode
-from telegram.error import BadRequest, NetworkError
+from telegram.error import BadRequest, NetworkError, TelegramError
 
 from bot.answers import Button, Reply
 
@@ -241,16 +241,20 @@ async def with_retries(call: Callable[[], Awaitable[T]], retries: int, what: str
     """Await call(), retrying network failures with exponential back-off.
 
     Refusals (BadRequest, Forbidden) are final and never retried; 429s are the rate
-    limiter's business. A TimedOut can come after Telegram has already acted: the retry
-    then delivers a duplicate, one per such timeout (in practice at most one). Not retrying
-    would lose the answer someone is waiting for instead, which is worse.
+    limiter's business. A response that is not JSON (a proxy's error page) is retried like
+    a network failure: PTB raises a bare TelegramError for it. A TimedOut can come after
+    Telegram has already acted: the retry then delivers a duplicate, one per such timeout
+    (in practice at most one). Not retrying would lose the answer someone is waiting for
+    instead, which is worse.
     """
     attempt = 0
     while True:
         try:
             return await call()
-        except NetworkError as error:
-            if isinstance(error, BadRequest) or attempt >= retries:
+        except TelegramError as error:
+            unreadable = type(error) is TelegramError  # PTB's "Invalid server response"
+            network = isinstance(error, NetworkError) and not isinstance(error, BadRequest)
+            if not (network or unreadable) or attempt >= retries:
                 raise
             delay = min(RETRY_MAX_SECONDS, RETRY_BASE_SECONDS * 2**attempt)
             attempt += 1

@@ -16,16 +16,19 @@ import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+import yaml
 from telegram import Update
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import telegram_app, telegram_render, telegram_run
 from bot.answers import Assistant
+from bot.config import FloodSettings
 from bot.telegram_app import TelegramApp
 from tests.fake_telegram import FakeTelegram, utf16_len
 
@@ -62,6 +65,7 @@ async def running(
     assistant: Assistant, tg: FakeTelegram, request: BaseRequest | None = None
 ) -> AsyncIterator[TelegramApp]:
     """Start as run_polling does (post_init included) and always stop cleanly."""
+    assistant = without_repo_log(assistant)
     app = telegram_app.build_application(assistant, tg.token, base_url=tg.base_url, request=request)
     assert app.updater is not None and app.post_init is not None
     await app.initialize()
@@ -76,6 +80,33 @@ async def running(
         if app.running:
             await app.stop()
         await app.shutdown()
+        if app.post_shutdown is not None:
+            await app.post_shutdown(app)
+
+
+def without_repo_log(assistant: Assistant) -> Assistant:
+    """Tests never write the repository's question log (data/ of the bundled config)."""
+    settings = assistant.config.question_log
+    if not settings.enabled or not settings.path.resolve().is_relative_to(ROOT):
+        return assistant
+    config = replace(assistant.config, question_log=replace(settings, enabled=False))
+    return Assistant(config, assistant.catalog, assistant.index)
+
+
+def write_config(directory: Path, knowledge: Path = ROOT / "knowledge", **changes: Any) -> Path:
+    """The bundled config.yaml with its question log in `directory`; a dict value updates a
+    section (question_log={"enabled": False}), any other replaces the key (admins=[1])."""
+    data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    data["knowledge_dir"] = str(knowledge)
+    data["question_log"]["path"] = str(directory / "questions.sqlite3")
+    for key, value in changes.items():
+        if isinstance(value, dict):
+            data[key].update(value)
+        else:
+            data[key] = value
+    path = directory / "config.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
 
 
 async def wait(tg: FakeTelegram, predicate: Callable[[FakeTelegram], Any], timeout: float = 10) -> Any:
@@ -137,6 +168,9 @@ def refusals(tg: FakeTelegram) -> list[str]:
 async def test_a_conversation(
     tg: FakeTelegram, assistant: Assistant, guarded_logs: pytest.LogCaptureFixture
 ) -> None:
+    # A scripted user writes far faster than the flood limit allows (see tests/test_flood.py).
+    lifted = FloodSettings(max_messages=1000, per_seconds=10)
+    assistant = Assistant(replace(assistant.config, flood=lifted), assistant.catalog, assistant.index)
     async with running(assistant, tg):
         menu = await ask(tg, "/start")
         assert menu["text"] == assistant.welcome().text()
@@ -245,13 +279,27 @@ async def test_a_timed_out_send_is_never_lost(
 # -- python -m bot run, as an operator starts it ------------------------------------------
 
 
+@pytest.fixture
+def config_file(tmp_path: Path) -> Path:
+    return write_config(tmp_path)
+
+
+def logged_bytes(config: Path) -> bytes:
+    """Everything the question log wrote to disk: the database, its WAL and shared memory."""
+    found = sorted(config.parent.glob("questions.sqlite3*"))
+    assert found  # the log was written
+    return b"".join(path.read_bytes() for path in found)
+
+
 @contextlib.contextmanager
-def bot_process(tg: FakeTelegram, *args: str, **environ: str) -> Iterator[subprocess.Popen[str]]:
+def bot_process(
+    tg: FakeTelegram, config: Path, *args: str, **environ: str
+) -> Iterator[subprocess.Popen[str]]:
     """`python -m bot run` against the fake, LOG_LEVEL=DEBUG; always stopped with SIGTERM."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
     env.update(TELEGRAM_BOT_TOKEN=tg.token, TELEGRAM_BASE_URL=tg.base_url, LOG_LEVEL="DEBUG")
     env.update(environ)
-    command = [sys.executable, "-m", "bot", "run", *args]
+    command = [sys.executable, "-m", "bot", "--config", str(config), "run", *args]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
     try:
         yield process
@@ -267,8 +315,8 @@ def assert_private_logs(tg: FakeTelegram, stderr: str, *private: str) -> None:
         assert secret not in stderr
 
 
-def test_run_polls_until_sigterm(tg: FakeTelegram, assistant: Assistant) -> None:
-    with bot_process(tg) as process:
+def test_run_polls_until_sigterm(tg: FakeTelegram, assistant: Assistant, config_file: Path) -> None:
+    with bot_process(tg, config_file) as process:
         tg.wait_for(lambda t: t.calls_to("getUpdates"))  # the first long poll is in flight
         tg.user_message("인턴제", chat_id=770077, first_name="홍길동")
         assert_section(tg.wait_for(lambda t: t.messages(770077)[0]), assistant, "disability-job-placement-5")
@@ -276,29 +324,39 @@ def test_run_polls_until_sigterm(tg: FakeTelegram, assistant: Assistant) -> None
         _, stderr = process.communicate(timeout=20)
     assert process.returncode == 0
     assert_private_logs(tg, stderr, "인턴제", "770077", "홍길동")
+    for private in ("770077", "홍길동"):
+        assert private.encode() not in logged_bytes(config_file)
 
 
-def test_run_with_a_rejected_token_exits_2(tg: FakeTelegram) -> None:
+def test_run_with_a_rejected_token_exits_2(tg: FakeTelegram, config_file: Path) -> None:
     rejected = "999999:" + "R" * 35  # well-formed, but not the fake's: getMe answers 401
-    with bot_process(tg, TELEGRAM_BOT_TOKEN=rejected) as process:
+    with bot_process(tg, config_file, TELEGRAM_BOT_TOKEN=rejected) as process:
         _, stderr = process.communicate(timeout=20)
     assert process.returncode == 2
     assert "TELEGRAM_BOT_TOKEN" in stderr and "R" * 35 not in stderr  # PTB's own log names it
 
 
-def test_run_webhook_checks_the_secret(tg: FakeTelegram, assistant: Assistant) -> None:
+def test_run_webhook_checks_the_secret(tg: FakeTelegram, assistant: Assistant, config_file: Path) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     secret = "s3cret-Token_for-tests"
     url = "https://bot.example.org:8443/hook"
     settings = {"TELEGRAM_WEBHOOK_URL": url, "TELEGRAM_WEBHOOK_SECRET": secret}
-    with bot_process(tg, "--webhook", TELEGRAM_WEBHOOK_PORT=str(port), **settings) as process:
+    webhook = ("--webhook",)
+    with bot_process(tg, config_file, *webhook, TELEGRAM_WEBHOOK_PORT=str(port), **settings) as process:
         tg.wait_for(lambda t: t.webhook_url == url)
         update = tg.get_update(tg.user_message("인턴제", chat_id=770077, first_name="홍길동"))
         hook = f"http://127.0.0.1:{port}/telegram"
         assert post_when_listening(hook, update, "wrong-secret").status_code == 403
+        assert httpx.post(hook, json=update).status_code == 403  # no secret at all
         assert post_when_listening(hook, update, secret).status_code == 200
+        health = httpx.get(f"http://127.0.0.1:{port}/healthz").json()
+        assert health == {
+            "status": "ok",
+            "knowledge_version": assistant.catalog.version,
+            "programs": len(assistant.catalog.programs),
+        }
         assert_section(tg.wait_for(lambda t: t.messages(770077)[0]), assistant, "disability-job-placement-5")
         assert tg.calls_to("setWebhook")[0].params["secret_token"] == secret
         process.send_signal(signal.SIGTERM)
@@ -308,7 +366,7 @@ def test_run_webhook_checks_the_secret(tg: FakeTelegram, assistant: Assistant) -
 
 
 def post_when_listening(url: str, update: JSON, secret: str) -> httpx.Response:
-    # PTB opens the webhook port just after setWebhook: retry only the connection.
+    # The server listens just before setWebhook is sent: retry only the connection.
     deadline = time.monotonic() + 10
     while True:
         try:

@@ -584,7 +584,7 @@ async def test_profile_is_written_only_when_different(app: TelegramApp, assistan
         "setMyShortDescription",
     ]
     commands = request.calls[1][1]["commands"]
-    assert [c["command"] for c in commands] == ["start", "menu", "help"]
+    assert [c["command"] for c in commands] == ["start", "menu", "help", "privacy"]
     settings = assistant.config.telegram
     request.results.update(
         getMyCommands=commands,
