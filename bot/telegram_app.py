@@ -269,9 +269,10 @@ async def reply_to(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Re
 
 
 async def answer_quietly(answer: Callable[[], Awaitable[bool]]) -> None:
-    """Stop the button's spinner; a query too old to answer must not stop the action."""
+    """Stop the button's spinner (one retry on a network failure); a query too old to
+    answer must not stop the action."""
     try:
-        await answer()
+        await with_retries(answer, 1, "answerCallbackQuery")
     except TelegramError as error:
         log.info("callback query not answered: %s", error.message)
 

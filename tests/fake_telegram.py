@@ -1419,6 +1419,7 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = False  # so server_close() joins handler threads: a clean stop
     block_on_close = True
+    request_queue_size = 128  # bursts of new connections must not be refused (socketserver's is 5)
 
     def __init__(self, fake: FakeTelegram) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
