@@ -20,20 +20,22 @@ import os
 import socket
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from telegram import Bot, Update
+from telegram import Bot
 from telegram.error import InvalidToken, TelegramError
 from telegram.request import HTTPXRequest
 
-from bot import loader, telegram_app, telegram_render, telegram_run
+from bot import loader, telegram_render, telegram_run
 from bot.answers import Assistant
 from bot.catalog import load_catalog
 from bot.config import FloodSettings, load_config
 from bot.errors import BotError, ConfigError, ValidationErrors
+from bot.telegram_app import TelegramApp
+from tests import harness
 from tests.fake_telegram import FakeTelegram
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,23 +70,8 @@ def production_logs(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCapt
         handler.filters[:] = kept
 
 
-@contextlib.asynccontextmanager
-async def running(assistant: Assistant, tg: FakeTelegram) -> AsyncIterator[telegram_app.TelegramApp]:
-    request = HTTPXRequest(connection_pool_size=8, read_timeout=1.0)
-    app = telegram_app.build_application(assistant, tg.token, base_url=tg.base_url, request=request)
-    assert app.updater is not None and app.post_init is not None
-    await app.initialize()
-    try:
-        await app.post_init(app)
-        await app.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=Update.ALL_TYPES)
-        await app.start()
-        yield app
-    finally:
-        if app.updater.running:
-            await app.updater.stop()
-        if app.running:
-            await app.stop()
-        await app.shutdown()
+def running(assistant: Assistant, tg: FakeTelegram) -> contextlib.AbstractAsyncContextManager[TelegramApp]:
+    return harness.running(assistant, tg, request=HTTPXRequest(connection_pool_size=8, read_timeout=1.0))
 
 
 @pytest.mark.asyncio

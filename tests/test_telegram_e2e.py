@@ -15,7 +15,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -23,14 +23,13 @@ from typing import Any
 import httpx
 import pytest
 import yaml
-from telegram import Update
-from telegram.request import BaseRequest, HTTPXRequest
+from telegram.request import HTTPXRequest
 
 from bot import telegram_app, telegram_render, telegram_run
 from bot.answers import Assistant
 from bot.config import FloodSettings
-from bot.telegram_app import TelegramApp
 from tests.fake_telegram import FakeTelegram, utf16_len
+from tests.harness import running
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAT = 1001
@@ -58,39 +57,6 @@ def guarded_logs(tg: FakeTelegram, caplog: pytest.LogCaptureFixture) -> Iterator
         logging.getLogger(name).setLevel(level)
     for handler, kept in filters.items():
         handler.filters[:] = kept
-
-
-@contextlib.asynccontextmanager
-async def running(
-    assistant: Assistant, tg: FakeTelegram, request: BaseRequest | None = None
-) -> AsyncIterator[TelegramApp]:
-    """Start as run_polling does (post_init included) and always stop cleanly."""
-    assistant = without_repo_log(assistant)
-    app = telegram_app.build_application(assistant, tg.token, base_url=tg.base_url, request=request)
-    assert app.updater is not None and app.post_init is not None
-    await app.initialize()
-    try:
-        await app.post_init(app)
-        await app.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=Update.ALL_TYPES)
-        await app.start()
-        yield app
-    finally:
-        if app.updater.running:
-            await app.updater.stop()
-        if app.running:
-            await app.stop()
-        await app.shutdown()
-        if app.post_shutdown is not None:
-            await app.post_shutdown(app)
-
-
-def without_repo_log(assistant: Assistant) -> Assistant:
-    """Tests never write the repository's question log (data/ of the bundled config)."""
-    settings = assistant.config.question_log
-    if not settings.enabled or not settings.path.resolve().is_relative_to(ROOT):
-        return assistant
-    config = replace(assistant.config, question_log=replace(settings, enabled=False))
-    return Assistant(config, assistant.catalog, assistant.index)
 
 
 def write_config(directory: Path, knowledge: Path = ROOT / "knowledge", **changes: Any) -> Path:
@@ -268,7 +234,7 @@ async def test_a_timed_out_send_is_never_lost(
 ) -> None:
     """A timeout before Telegram acted costs nothing; one after it costs one duplicate."""
     monkeypatch.setattr(telegram_render, "RETRY_BASE_SECONDS", 0.01)
-    async with running(assistant, tg, HTTPXRequest(read_timeout=1.0)):
+    async with running(assistant, tg, request=HTTPXRequest(read_timeout=1.0)):
         tg.fail_next("sendMessage", fault, hold=5)
         assert_section(await ask(tg, "인턴제"), assistant, "disability-job-placement-5")
         await wait(tg, lambda t: len([c for c in t.calls_to("sendMessage") if c.status is not None]) == 2)

@@ -19,20 +19,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
-from telegram import Update
 from telegram.request import HTTPXRequest
 
-from bot import telegram_app, telegram_guard, telegram_render
+from bot import telegram_render
 from bot.answers import Assistant, Reply
 from bot.config import FloodSettings
 from bot.flood import FloodLimiter
 from bot.telegram_app import TelegramApp
+from tests import harness
 from tests.fake_telegram import FakeTelegram
 
 JSON = dict[str, Any]
@@ -68,28 +68,12 @@ def bot(assistant: Assistant, tmp_path: Path) -> Assistant:
     return with_settings(assistant, tmp_path)
 
 
-@contextlib.asynccontextmanager
-async def running(
+def running(
     assistant: Assistant, tg: FakeTelegram, limiter: FloodLimiter | None = None
-) -> AsyncIterator[TelegramApp]:
-    """Start as run_polling does (post_init included), with short timeouts; always stop."""
+) -> contextlib.AbstractAsyncContextManager[TelegramApp]:
+    """The real application with short timeouts (and a given flood limiter)."""
     request = HTTPXRequest(connection_pool_size=16, read_timeout=READ_TIMEOUT)
-    app = telegram_app.build_application(assistant, tg.token, base_url=tg.base_url, request=request)
-    if limiter is not None:
-        app.bot_data[telegram_guard.FLOOD_KEY] = limiter
-    assert app.updater is not None and app.post_init is not None
-    await app.initialize()
-    try:
-        await app.post_init(app)
-        await app.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=Update.ALL_TYPES)
-        await app.start()
-        yield app
-    finally:
-        if app.updater.running:
-            await app.updater.stop()
-        if app.running:
-            await app.stop()
-        await app.shutdown()
+    return harness.running(assistant, tg, request=request, limiter=limiter)
 
 
 async def wait(tg: FakeTelegram, predicate: Callable[[FakeTelegram], Any], timeout: float = 15) -> Any:
