@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import json
 import logging
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import replace
@@ -14,9 +13,7 @@ import pytest_asyncio
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from telegram import Update
-from telegram.error import NetworkError
 from telegram.ext import AIORateLimiter, TypeHandler
-from telegram.request import BaseRequest, RequestData
 
 from bot import telegram_app, telegram_guard, telegram_render
 from bot.answers import Assistant
@@ -24,6 +21,7 @@ from bot.config import FloodSettings
 from bot.flood import FloodLimiter, Verdict
 from bot.telegram_app import TelegramApp
 from tests.fake_telegram import DEFAULT_TOKEN, FakeTelegram
+from tests.harness import RecordingRequest
 
 JSON = dict[str, Any]
 FIVE_IN_TEN = FloodSettings(max_messages=5, per_seconds=10)
@@ -150,54 +148,6 @@ def test_the_limiter_follows_the_specification(
 # -- the guard in a real Application, with a stub Bot API -----------------------------------
 
 
-class StubApi(BaseRequest):
-    """Answers every Bot API call at once and records (method, params) of each success."""
-
-    def __init__(self, bot_user: JSON) -> None:
-        self.calls: list[tuple[str, JSON]] = []
-        self.failing: set[str] = set()
-        self._ids = itertools.count(500)
-        self._bot_user = bot_user
-
-    @property
-    def read_timeout(self) -> float | None:
-        return 1.0
-
-    async def initialize(self) -> None:
-        pass
-
-    async def shutdown(self) -> None:
-        pass
-
-    async def do_request(
-        self, url: str, method: str, request_data: RequestData | None = None, *args: Any, **kw: Any
-    ) -> tuple[int, bytes]:
-        name = url.rsplit("/", 1)[-1]
-        params = dict(request_data.json_parameters) if request_data else {}
-        if name in self.failing:
-            raise NetworkError("Bad Gateway")
-        self.calls.append((name, params))
-        result: Any = True
-        if name == "getMe":
-            result = self._bot_user
-        elif name in ("sendMessage", "editMessageText"):
-            chat = {"id": int(params["chat_id"]), "type": "private", "first_name": "테스트"}
-            result = {"message_id": next(self._ids), "date": 0, "chat": chat, "text": params["text"]}
-        elif name.startswith("getMy"):
-            result = [] if name == "getMyCommands" else {}
-        return 200, json.dumps({"ok": True, "result": result}).encode()
-
-    def sent(self, chat_id: int | None = None) -> list[str]:
-        return [
-            p["text"]
-            for name, p in self.calls
-            if name == "sendMessage" and (chat_id is None or int(p["chat_id"]) == chat_id)
-        ]
-
-    def count(self, method: str) -> int:
-        return sum(1 for name, _ in self.calls if name == method)
-
-
 @pytest.fixture
 def tg() -> FakeTelegram:
     """Never started: builds realistic updates; all group messages reach the bot."""
@@ -212,7 +162,7 @@ def clock() -> Clock:
 @pytest_asyncio.fixture
 async def app(assistant: Assistant, tg: FakeTelegram, clock: Clock) -> AsyncIterator[TelegramApp]:
     application = telegram_app.build_application(
-        assistant, DEFAULT_TOKEN, rate_limit=False, request=StubApi(tg.api_getMe({}))
+        assistant, DEFAULT_TOKEN, rate_limit=False, request=RecordingRequest(tg.api_getMe({}))
     )
     application.bot_data[telegram_guard.FLOOD_KEY] = FloodLimiter(assistant.config.flood, clock=clock)
     await application.initialize()
@@ -221,9 +171,9 @@ async def app(assistant: Assistant, tg: FakeTelegram, clock: Clock) -> AsyncIter
     await application.shutdown()
 
 
-def api(app: TelegramApp) -> StubApi:
+def api(app: TelegramApp) -> RecordingRequest:
     request = app.bot.request
-    assert isinstance(request, StubApi)
+    assert isinstance(request, RecordingRequest)
     return request
 
 
@@ -269,12 +219,12 @@ async def test_a_flooding_chat_gets_one_notice(
     for n in range(9):
         await deliver(app, tg.get_update(tg.user_message(f"인턴제 {n}")))
     await deliver(app, tg.get_update(tg.user_message("인턴제", chat_id=2002)))
-    sent = api(app).sent(CHAT)
+    sent = api(app).texts(CHAT)
     assert len(sent) == 6 and sent[-1] == assistant.config.messages.flood
-    assert len(api(app).sent(2002)) == 1  # another chat is not slowed down
+    assert len(api(app).texts(2002)) == 1  # another chat is not slowed down
     clock.now += 10
     await deliver(app, tg.get_update(tg.user_message("인턴제")))
-    assert len(api(app).sent(CHAT)) == 7 and api(app).sent(CHAT)[-1] != assistant.config.messages.flood
+    assert len(api(app).texts(CHAT)) == 7 and api(app).texts(CHAT)[-1] != assistant.config.messages.flood
 
 
 @pytest.mark.asyncio
@@ -285,7 +235,7 @@ async def test_presses_count_and_every_press_is_answered(
         await deliver(app, tg.get_update(tg.user_message("인턴제")))
     for _ in range(7):
         await deliver(app, press("p:intern"))
-    assert len(api(app).sent(CHAT)) == 6 and api(app).sent()[-1] == assistant.config.messages.flood
+    assert len(api(app).texts(CHAT)) == 6 and api(app).texts()[-1] == assistant.config.messages.flood
     assert api(app).count("answerCallbackQuery") == 7
     silent = [p for name, p in api(app).calls if name == "answerCallbackQuery"]
     assert all("text" not in p for p in silent)
@@ -299,7 +249,7 @@ async def test_inline_queries_and_inline_buttons_are_not_limited(app: TelegramAp
     assert api(app).count("answerInlineQuery") == 20
     assert api(app).count("answerCallbackQuery") == 20
     await deliver(app, tg.get_update(tg.user_message("인턴제")))
-    assert len(api(app).sent(CHAT)) == 1
+    assert len(api(app).texts(CHAT)) == 1
 
 
 @pytest.mark.asyncio
@@ -310,12 +260,12 @@ async def test_only_group_messages_for_the_bot_count(app: TelegramApp, tg: FakeT
         await deliver(app, tg.get_update(tg.user_message("/start@other_bot", **group)))
     for _ in range(5):
         await deliver(app, tg.get_update(tg.user_message("@kead_job_bot 인턴제", **group)))
-    assert len(api(app).sent(GROUP)) == 5
+    assert len(api(app).texts(GROUP)) == 5
     update_id = tg.user_message("/help", **group)
     await deliver(app, tg.get_update(update_id))
     [(_, notice)] = [c for c in api(app).calls if c[0] == "sendMessage"][-1:]
     message_id = tg.get_update(update_id)["message"]["message_id"]
-    assert json.loads(notice["reply_parameters"])["message_id"] == message_id  # quotes the asker
+    assert notice["reply_parameters"]["message_id"] == message_id  # quotes the asker
 
 
 @pytest.mark.asyncio
@@ -323,10 +273,10 @@ async def test_edits_and_service_messages_do_not_count(app: TelegramApp, tg: Fak
     for _ in range(10):
         update = tg.get_update(tg.user_message("인턴제"))
         await deliver(app, {"update_id": update["update_id"], "edited_message": update["message"]})
-    assert api(app).sent() == []
+    assert api(app).texts() == []
     for _ in range(5):
         await deliver(app, tg.get_update(tg.user_message("인턴제")))
-    assert len(api(app).sent()) == 5
+    assert len(api(app).texts()) == 5
 
 
 @pytest.mark.asyncio
@@ -340,7 +290,7 @@ async def test_a_failed_notice_still_leaves_the_message_unanswered(
     await deliver(app, tg.get_update(tg.user_message("인턴제")))
     api(app).failing.clear()
     await deliver(app, tg.get_update(tg.user_message("인턴제")))
-    assert len(api(app).sent()) == 5
+    assert len(api(app).texts()) == 5
     assert any(
         "flood notice failed" in r.getMessage() for r in caplog.records if r.levelno == logging.WARNING
     )
@@ -350,12 +300,12 @@ async def test_a_failed_notice_still_leaves_the_message_unanswered(
 async def test_the_limiter_follows_a_reload(app: TelegramApp, tg: FakeTelegram, assistant: Assistant) -> None:
     for _ in range(6):
         await deliver(app, tg.get_update(tg.user_message("인턴제")))
-    assert len(api(app).sent()) == 6
+    assert len(api(app).texts()) == 6
     config = replace(assistant.config, flood=FloodSettings(max_messages=2, per_seconds=60))
     app.bot_data[telegram_app.ASSISTANT_KEY] = Assistant(config, assistant.catalog, assistant.index)
     for _ in range(4):
         await deliver(app, tg.get_update(tg.user_message("인턴제")))
-    assert len(api(app).sent()) == 6 + 3  # a fresh limiter at two a minute, then one notice
+    assert len(api(app).texts()) == 6 + 3  # a fresh limiter at two a minute, then one notice
     limiter = app.bot_data[telegram_guard.FLOOD_KEY]
     assert isinstance(limiter, FloodLimiter) and limiter.settings == config.flood
 

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import html
 import io
-import itertools
-import json
 import logging
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
@@ -19,72 +17,16 @@ import pytest
 import pytest_asyncio
 from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError, TimedOut
-from telegram.request import BaseRequest, RequestData
 
 from bot import telegram_app, telegram_render, telegram_run
 from bot.answers import Assistant, Block, Button, Outcome, Reply
 from bot.telegram_app import TelegramApp
 from bot.telegram_render import MAX_MESSAGE, Piece, render_chunks, render_html
 from tests.fake_telegram import DEFAULT_TOKEN, FakeTelegram, parse_html, utf16_len
+from tests.harness import CHAT, JSON, RecordingRequest
 
-CHAT = 1001
 GROUP = -100200
 ROOT = Path(__file__).resolve().parent.parent
-JSON_FIELDS = ("reply_markup", "results", "commands", "link_preview_options", "reply_parameters")
-
-JSON = dict[str, Any]
-
-
-class RecordingRequest(BaseRequest):
-    """Answers Bot API calls with canned results and records (method, params) of each."""
-
-    def __init__(self, bot_user: JSON) -> None:
-        self.calls: list[tuple[str, JSON]] = []
-        self.failures: dict[str, list[Exception]] = {}
-        self._ids = itertools.count(500)
-        self.results: dict[str, Any] = {
-            "getMe": bot_user,
-            "sendMessage": self._message,
-            "editMessageText": self._message,
-            "getMyCommands": [],
-            "getMyDescription": {"description": ""},
-            "getMyShortDescription": {"short_description": ""},
-        }
-
-    @property
-    def read_timeout(self) -> float | None:
-        return 1.0
-
-    async def initialize(self) -> None:
-        pass
-
-    async def shutdown(self) -> None:
-        pass
-
-    async def do_request(
-        self, url: str, method: str, request_data: RequestData | None = None, *args: Any, **kw: Any
-    ) -> tuple[int, bytes]:
-        name = url.rsplit("/", 1)[-1]
-        raw = request_data.json_parameters if request_data else {}
-        params = {k: json.loads(v) if k in JSON_FIELDS else v for k, v in raw.items()}
-        self.calls.append((name, params))
-        if self.failures.get(name):
-            raise self.failures[name].pop(0)
-        result = self.results.get(name, True)
-        result = result(params) if callable(result) else result
-        return 200, json.dumps({"ok": True, "result": result}).encode()
-
-    def _message(self, params: JSON) -> JSON:
-        chat_id = int(params.get("chat_id") or CHAT)
-        kind = "private" if chat_id > 0 else "group"
-        chat: JSON = {"id": chat_id, "type": kind, **({"title": "g"} if kind == "group" else {})}
-        return {"message_id": next(self._ids), "date": 0, "chat": chat, "text": params["text"]}
-
-    def methods(self) -> list[str]:
-        return [name for name, _ in self.calls]
-
-    def sent(self) -> list[JSON]:
-        return [params for name, params in self.calls if name == "sendMessage"]
 
 
 @pytest.fixture
