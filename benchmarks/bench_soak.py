@@ -40,25 +40,14 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks import bench_telegram  # noqa: E402
 from bot import loader  # noqa: E402
 from bot.telegram_render import render_chunks  # noqa: E402
 from tests import fake_telegram  # noqa: E402
 from tests.fake_telegram import FakeTelegram  # noqa: E402
 
-QUESTIONS = (
-    "구직등록",
-    "인턴제 지원금은 얼마인가요?",
-    "dlsxjswp",
-    "ㅇㅌㅈ",
-    "장애인 일자리 알림",
-    "워크투게더에 맞춤정보 등록하는 법",
-    "특수학교 학생도 훈련수당 받나요",
-    "지원고용이랑 인턴제는 다른거죠?",
-    "운전면허 갱신은 어디서 하나요",
-    "안녕하세요",
-    "<b>인턴제</b> & 기타",
-    "😀" * 50,
-)
+# the end-to-end benchmark's questions, and input a public bot receives too
+QUESTIONS = (*bench_telegram.QUESTIONS, "<b>인턴제</b> & 기타", "😀" * 50)
 FIRST_CHAT = 20_000
 STALL_SECONDS = 30.0  # no answer for this long: what is still unanswered counts as lost
 LATE_SECONDS = 2.0  # after the last answer, how long to watch for late duplicates
