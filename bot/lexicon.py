@@ -141,3 +141,8 @@ def looks_like_predicate(word: str) -> bool:
     if len(word) < 2 or word[-1] not in _PREDICATE_END:
         return False
     return len(word) <= 3 or word[-1] not in _CONNECTIVE_VOWELS
+
+
+def is_listed(word: str) -> bool:
+    """A general noun or a word about who is asking: it names no program."""
+    return word in LIGHT_NOUNS or word in CONTEXT_WORDS

@@ -147,7 +147,7 @@ class Ranker:
         pieces = self._split_compound(word)
         if len(pieces) < 2 or not any(p in self.index.terms for p in pieces):
             return [word]
-        known = all(self._known(p) or _listed(p) for p in pieces)
+        known = all(self._known(p) or lexicon.is_listed(p) for p in pieces)
         return pieces if known or not any(e.how == "typo" for _, e in matches) else [word]
 
     def match(self, word: str) -> list[Match]:
@@ -159,7 +159,7 @@ class Ranker:
         if any(t.strong for t, _ in found):
             return found
         form = lexicon.stems(word)[-1]
-        if lexicon.is_stopword(form) or _listed(form):
+        if lexicon.is_stopword(form) or lexicon.is_listed(form):
             return found + index.contained(word, form)  # a known common word is no typing slip
         return found + index.typos(word, form) + index.contained(word, form)
 
@@ -268,10 +268,6 @@ def _collect(
 
 def _terms(matches: list[Match]) -> list[Term]:
     return [term for term, _ in matches]
-
-
-def _listed(word: str) -> bool:
-    return word in lexicon.LIGHT_NOUNS or word in lexicon.CONTEXT_WORDS
 
 
 def _word(text: str, matches: list[Match], typed: str = "") -> Word:

@@ -63,7 +63,7 @@ class Term:
     def names_program(self, field_name: str | None = None) -> bool:
         """Evidence that points somewhere: not a generic word, or a whole key of its own."""
         whole = self.whole_key if field_name is None else field_name in WHOLE_KEYS
-        return not self.generic or (whole and not listed(self.text))
+        return not self.generic or (whole and not lexicon.is_listed(self.text))
 
 
 @dataclass(frozen=True)
@@ -173,7 +173,7 @@ class Index:
         """Words found across most sections, or general nouns, name no program."""
         limit = max(5, 0.6 * len(self.targets))
         for term in self.terms.values():
-            term.generic = listed(term.text) or len(term.postings) >= limit
+            term.generic = lexicon.is_listed(term.text) or len(term.postings) >= limit
         for term in self.terms.values():  # 장애인은 is as generic as 장애인
             for form in lexicon.stems(term.text)[1:]:
                 stem = self.terms.get(form)
@@ -247,10 +247,6 @@ def _slip_quality(form: str, key: str) -> float | None:
     if cost is None:
         return None
     return 1 - cost / (2 * len(form))
-
-
-def listed(text: str) -> bool:
-    return text in lexicon.LIGHT_NOUNS or text in lexicon.CONTEXT_WORDS
 
 
 def _key(text: str) -> str:
