@@ -17,10 +17,15 @@ def load(config_path: Path, knowledge_dir: Path | None = None) -> Assistant:
     try:
         config = load_config(config_path, knowledge_dir)
         catalog = load_catalog(config.knowledge_dir)
-        return Assistant(config, catalog)
+        assistant = Assistant(config, catalog)
     finally:
         if collecting:
             gc.enable()
+    # Keep later full collections from scanning the index again and again (a pause of
+    # 0.2 s with 1,000 articles). It holds no reference cycles, so reference counting
+    # still frees it once a reload replaces it.
+    gc.freeze()
+    return assistant
 
 
 def summary(assistant: Assistant) -> list[str]:
