@@ -5,7 +5,8 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -126,3 +127,25 @@ class RecordingRequest(BaseRequest):
 
     def count(self, method: str) -> int:
         return sum(1 for name, _ in self.calls if name == method)
+
+
+def recorder(app: TelegramApp) -> RecordingRequest:
+    """The RecordingRequest an application was built with."""
+    request = app.bot.request
+    assert isinstance(request, RecordingRequest)
+    return request
+
+
+@contextlib.contextmanager
+def restored_logging() -> Iterator[None]:
+    """Undo, afterwards, what a test does to logger levels and root handler filters."""
+    names = ("", "httpx", "httpcore", "telegram")
+    levels = {name: logging.getLogger(name).level for name in names}
+    filters = {h: list(h.filters) for h in logging.getLogger().handlers}
+    try:
+        yield
+    finally:
+        for name, level in levels.items():
+            logging.getLogger(name).setLevel(level)
+        for handler, kept in filters.items():
+            handler.filters[:] = kept

@@ -21,7 +21,7 @@ from bot.config import FloodSettings
 from bot.flood import FloodLimiter, Verdict
 from bot.telegram_app import TelegramApp
 from tests.fake_telegram import DEFAULT_TOKEN, FakeTelegram
-from tests.harness import RecordingRequest
+from tests.harness import RecordingRequest, recorder
 
 JSON = dict[str, Any]
 FIVE_IN_TEN = FloodSettings(max_messages=5, per_seconds=10)
@@ -166,15 +166,9 @@ async def app(assistant: Assistant, tg: FakeTelegram, clock: Clock) -> AsyncIter
     )
     application.bot_data[telegram_guard.FLOOD_KEY] = FloodLimiter(assistant.config.flood, clock=clock)
     await application.initialize()
-    api(application).calls.clear()
+    recorder(application).calls.clear()
     yield application
     await application.shutdown()
-
-
-def api(app: TelegramApp) -> RecordingRequest:
-    request = app.bot.request
-    assert isinstance(request, RecordingRequest)
-    return request
 
 
 async def deliver(app: TelegramApp, update: JSON) -> None:
@@ -219,12 +213,15 @@ async def test_a_flooding_chat_gets_one_notice(
     for n in range(9):
         await deliver(app, tg.get_update(tg.user_message(f"인턴제 {n}")))
     await deliver(app, tg.get_update(tg.user_message("인턴제", chat_id=2002)))
-    sent = api(app).texts(CHAT)
+    sent = recorder(app).texts(CHAT)
     assert len(sent) == 6 and sent[-1] == assistant.config.messages.flood
-    assert len(api(app).texts(2002)) == 1  # another chat is not slowed down
+    assert len(recorder(app).texts(2002)) == 1  # another chat is not slowed down
     clock.now += 10
     await deliver(app, tg.get_update(tg.user_message("인턴제")))
-    assert len(api(app).texts(CHAT)) == 7 and api(app).texts(CHAT)[-1] != assistant.config.messages.flood
+    assert (
+        len(recorder(app).texts(CHAT)) == 7
+        and recorder(app).texts(CHAT)[-1] != assistant.config.messages.flood
+    )
 
 
 @pytest.mark.asyncio
@@ -235,9 +232,11 @@ async def test_presses_count_and_every_press_is_answered(
         await deliver(app, tg.get_update(tg.user_message("인턴제")))
     for _ in range(7):
         await deliver(app, press("p:intern"))
-    assert len(api(app).texts(CHAT)) == 6 and api(app).texts()[-1] == assistant.config.messages.flood
-    assert api(app).count("answerCallbackQuery") == 7
-    silent = [p for name, p in api(app).calls if name == "answerCallbackQuery"]
+    assert (
+        len(recorder(app).texts(CHAT)) == 6 and recorder(app).texts()[-1] == assistant.config.messages.flood
+    )
+    assert recorder(app).count("answerCallbackQuery") == 7
+    silent = [p for name, p in recorder(app).calls if name == "answerCallbackQuery"]
     assert all("text" not in p for p in silent)
 
 
@@ -246,10 +245,10 @@ async def test_inline_queries_and_inline_buttons_are_not_limited(app: TelegramAp
     for n in range(20):
         await deliver(app, tg.get_update(tg.inline_query("인턴제"[: 1 + n % 3])))
         await deliver(app, press("menu:0", inline=True))
-    assert api(app).count("answerInlineQuery") == 20
-    assert api(app).count("answerCallbackQuery") == 20
+    assert recorder(app).count("answerInlineQuery") == 20
+    assert recorder(app).count("answerCallbackQuery") == 20
     await deliver(app, tg.get_update(tg.user_message("인턴제")))
-    assert len(api(app).texts(CHAT)) == 1
+    assert len(recorder(app).texts(CHAT)) == 1
 
 
 @pytest.mark.asyncio
@@ -260,10 +259,10 @@ async def test_only_group_messages_for_the_bot_count(app: TelegramApp, tg: FakeT
         await deliver(app, tg.get_update(tg.user_message("/start@other_bot", **group)))
     for _ in range(5):
         await deliver(app, tg.get_update(tg.user_message("@kead_job_bot 인턴제", **group)))
-    assert len(api(app).texts(GROUP)) == 5
+    assert len(recorder(app).texts(GROUP)) == 5
     update_id = tg.user_message("/help", **group)
     await deliver(app, tg.get_update(update_id))
-    [(_, notice)] = [c for c in api(app).calls if c[0] == "sendMessage"][-1:]
+    [(_, notice)] = [c for c in recorder(app).calls if c[0] == "sendMessage"][-1:]
     message_id = tg.get_update(update_id)["message"]["message_id"]
     assert notice["reply_parameters"]["message_id"] == message_id  # quotes the asker
 
@@ -273,10 +272,10 @@ async def test_edits_and_service_messages_do_not_count(app: TelegramApp, tg: Fak
     for _ in range(10):
         update = tg.get_update(tg.user_message("인턴제"))
         await deliver(app, {"update_id": update["update_id"], "edited_message": update["message"]})
-    assert api(app).texts() == []
+    assert recorder(app).texts() == []
     for _ in range(5):
         await deliver(app, tg.get_update(tg.user_message("인턴제")))
-    assert len(api(app).texts()) == 5
+    assert len(recorder(app).texts()) == 5
 
 
 @pytest.mark.asyncio
@@ -286,11 +285,11 @@ async def test_a_failed_notice_still_leaves_the_message_unanswered(
     monkeypatch.setattr(telegram_render, "RETRY_BASE_SECONDS", 0.0)
     for _ in range(5):
         await deliver(app, tg.get_update(tg.user_message("인턴제")))
-    api(app).failing.add("sendMessage")
+    recorder(app).failing.add("sendMessage")
     await deliver(app, tg.get_update(tg.user_message("인턴제")))
-    api(app).failing.clear()
+    recorder(app).failing.clear()
     await deliver(app, tg.get_update(tg.user_message("인턴제")))
-    assert len(api(app).texts()) == 5
+    assert len(recorder(app).texts()) == 5
     assert any(
         "flood notice failed" in r.getMessage() for r in caplog.records if r.levelno == logging.WARNING
     )
@@ -300,12 +299,12 @@ async def test_a_failed_notice_still_leaves_the_message_unanswered(
 async def test_the_limiter_follows_a_reload(app: TelegramApp, tg: FakeTelegram, assistant: Assistant) -> None:
     for _ in range(6):
         await deliver(app, tg.get_update(tg.user_message("인턴제")))
-    assert len(api(app).texts()) == 6
+    assert len(recorder(app).texts()) == 6
     config = replace(assistant.config, flood=FloodSettings(max_messages=2, per_seconds=60))
     app.bot_data[telegram_app.ASSISTANT_KEY] = Assistant(config, assistant.catalog, assistant.index)
     for _ in range(4):
         await deliver(app, tg.get_update(tg.user_message("인턴제")))
-    assert len(api(app).texts()) == 6 + 3  # a fresh limiter at two a minute, then one notice
+    assert len(recorder(app).texts()) == 6 + 3  # a fresh limiter at two a minute, then one notice
     limiter = app.bot_data[telegram_guard.FLOOD_KEY]
     assert isinstance(limiter, FloodLimiter) and limiter.settings == config.flood
 

@@ -37,6 +37,7 @@ from bot.errors import BotError, ConfigError, ValidationErrors
 from bot.telegram_app import TelegramApp
 from tests import harness
 from tests.fake_telegram import FakeTelegram
+from tests.harness import restored_logging
 
 ROOT = Path(__file__).resolve().parent.parent
 REJECTED = "999999:" + "R" * 35  # well-formed, but not the fake's token
@@ -59,15 +60,9 @@ def secrets_of(token: str) -> tuple[str, str]:
 @pytest.fixture
 def production_logs(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
     """Everything at DEBUG, behind the log guard run() installs; undone afterwards."""
-    names = ("", "httpx", "httpcore", "telegram")
-    levels = {name: logging.getLogger(name).level for name in names}
-    filters = {h: list(h.filters) for h in logging.getLogger().handlers}
-    caplog.set_level(logging.DEBUG)
-    yield caplog
-    for name, level in levels.items():
-        logging.getLogger(name).setLevel(level)
-    for handler, kept in filters.items():
-        handler.filters[:] = kept
+    with restored_logging():
+        caplog.set_level(logging.DEBUG)
+        yield caplog
 
 
 def running(assistant: Assistant, tg: FakeTelegram) -> contextlib.AbstractAsyncContextManager[TelegramApp]:

@@ -29,7 +29,7 @@ from bot import telegram_app, telegram_render, telegram_run
 from bot.answers import Assistant
 from bot.config import FloodSettings
 from tests.fake_telegram import FakeTelegram, utf16_len
-from tests.harness import running
+from tests.harness import restored_logging, running
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAT = 1001
@@ -47,16 +47,10 @@ def tg() -> Iterator[FakeTelegram]:
 @pytest.fixture
 def guarded_logs(tg: FakeTelegram, caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
     """Everything at DEBUG, then the production log guard; all undone afterwards."""
-    names = ("", "httpx", "httpcore", "telegram")
-    levels = {name: logging.getLogger(name).level for name in names}
-    filters = {h: list(h.filters) for h in logging.getLogger().handlers}
-    caplog.set_level(logging.DEBUG)
-    telegram_run.guard_logs(tg.token)
-    yield caplog
-    for name, level in levels.items():
-        logging.getLogger(name).setLevel(level)
-    for handler, kept in filters.items():
-        handler.filters[:] = kept
+    with restored_logging():
+        caplog.set_level(logging.DEBUG)
+        telegram_run.guard_logs(tg.token)
+        yield caplog
 
 
 def write_config(directory: Path, knowledge: Path = ROOT / "knowledge", **changes: Any) -> Path:

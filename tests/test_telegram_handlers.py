@@ -23,7 +23,7 @@ from bot.answers import Assistant, Block, Button, Outcome, Reply
 from bot.telegram_app import TelegramApp
 from bot.telegram_render import MAX_MESSAGE, Piece, render_chunks, render_html
 from tests.fake_telegram import DEFAULT_TOKEN, FakeTelegram, parse_html, utf16_len
-from tests.harness import CHAT, JSON, RecordingRequest
+from tests.harness import CHAT, JSON, RecordingRequest, recorder
 
 GROUP = -100200
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,12 +43,6 @@ async def app(assistant: Assistant, tg: FakeTelegram) -> AsyncIterator[TelegramA
     request.calls.clear()
     yield application
     await application.shutdown()
-
-
-def recorder(app: TelegramApp) -> RecordingRequest:
-    request = app.bot.request
-    assert isinstance(request, RecordingRequest)
-    return request
 
 
 async def deliver(app: TelegramApp, update: JSON) -> RecordingRequest:
